@@ -1,0 +1,67 @@
+/**
+ * Typed errors carry the exit code of the common contract; only a plugin's entry point
+ * turns them into a process exit (see shared/cli/run-plugin.ts).
+ */
+export const ExitCode = {
+  ok: 0,
+  api: 1,
+  usage: 2,
+  denied: 3,
+  notFound: 4,
+  config: 5,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface PluginErrorOptions {
+  cause?: unknown;
+  /** A second line telling the user what to do. */
+  hint?: string;
+}
+
+export class PluginError extends Error {
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+  constructor(message: string, exitCode: ExitCode, options: PluginErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+    this.hint = options.hint;
+  }
+}
+
+/** Exit 1: the API server answered with an error. */
+export class ApiError extends PluginError {
+  readonly status: number | undefined;
+  constructor(message: string, status?: number, options?: PluginErrorOptions) {
+    super(message, ExitCode.api, options);
+    this.status = status;
+  }
+}
+
+/** Exit 2: a bad flag, argument or value; nothing was sent. */
+export class UsageError extends PluginError {
+  constructor(message: string, options?: PluginErrorOptions) {
+    super(message, ExitCode.usage, options);
+  }
+}
+
+/** Exit 3: the server answered 401 or 403. */
+export class AccessDeniedError extends PluginError {
+  constructor(message: string, options?: PluginErrorOptions) {
+    super(message, ExitCode.denied, options);
+  }
+}
+
+/** Exit 4: an unknown resource type or object. */
+export class NotFoundError extends PluginError {
+  constructor(message: string, options?: PluginErrorOptions) {
+    super(message, ExitCode.notFound, options);
+  }
+}
+
+/** Exit 5: the config cannot be loaded or the cluster cannot be reached. */
+export class ConfigError extends PluginError {
+  constructor(message: string, options?: PluginErrorOptions) {
+    super(message, ExitCode.config, options);
+  }
+}

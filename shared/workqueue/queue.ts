@@ -54,9 +54,10 @@ export interface Queue<T> {
    */
   shutDown(): void;
   /**
-   * Like `shutDown`, but resolves only when no item is being processed any more. Your workers
-   * must call `done` on every item they got, or this never resolves; call `shutDown` to stop
-   * waiting (for example on a second SIGINT).
+   * Like `shutDown`, but resolves only when no item is being processed any more (as in
+   * client-go, items still queued are not waited for). Your workers must call `done` on every
+   * item they got, or this never resolves; call `shutDown` to stop waiting (for example on a
+   * second SIGINT).
    */
   shutDownWithDrain(): Promise<void>;
   /** True once `shutDown` or `shutDownWithDrain` was called. */

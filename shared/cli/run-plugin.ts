@@ -1,0 +1,111 @@
+/**
+ * The one runner every plugin's main.ts calls: parses flags with yargs (kubectl's global flags
+ * included), runs the command, and turns typed errors into one `error: …` line on stderr and
+ * the exit code of the common contract. It returns the code; only main.ts touches `process`.
+ */
+import yargs, { type Argv } from 'yargs';
+import { ExitCode, PluginError, UsageError } from '../errors.ts';
+import { createFactory, type Factory } from '../kube/factory.ts';
+import { version } from '../version.ts';
+import { addCommonFlags, configFlagsFrom, type CommonArgs } from './common-flags.ts';
+import type { Streams } from './streams.ts';
+
+export interface PluginContext<A> {
+  args: A & CommonArgs;
+  streams: Streams;
+  factory: Factory;
+  /** Aborted on SIGINT/SIGTERM (long-running commands drain and stop). */
+  signal: AbortSignal;
+}
+
+export interface PluginSpec<A> {
+  /** `lsres` → the binary is `kubectl-lsres`, invoked as `kubectl lsres`. */
+  name: string;
+  usage: string;
+  description: string;
+  examples?: Array<[string, string]>;
+  listsAcrossNamespaces?: boolean;
+  options(y: Argv<CommonArgs>): Argv<A & CommonArgs>;
+  run(ctx: PluginContext<A>): Promise<ExitCode | void>;
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+export async function runPlugin<A>(spec: PluginSpec<A>, argv: string[], streams: Streams, options: RunOptions = {}): Promise<ExitCode> {
+  let verbosity = 0;
+  try {
+    let y = yargs(argv)
+      .scriptName(`kubectl ${spec.name}`)
+      .usage(`${spec.description}\n\nUsage:\n  ${spec.usage}`)
+      .parserConfiguration({ 'camel-case-expansion': false, 'strip-aliased': true })
+      .strictOptions()
+      .version(false)
+      .option('version', { type: 'boolean', description: 'Print the version and exit' })
+      .help('help')
+      .alias('help', 'h')
+      .showHelpOnFail(false)
+      .exitProcess(false)
+      .wrap(Math.min(100, process.stdout.columns || 80))
+      .fail((message, error) => {
+        throw error instanceof PluginError ? error : new UsageError(usageMessage(message ?? error?.message ?? 'invalid arguments'), { hint: `see 'kubectl ${spec.name} --help'` });
+      });
+    for (const [cmd, text] of spec.examples ?? []) y = y.example(cmd, text);
+    const withCommon = addCommonFlags(y as Argv<CommonArgs>, { allNamespaces: spec.listsAcrossNamespaces ?? false });
+    let helpText = '';
+    const parsed = (await spec.options(withCommon).parseAsync(argv, {}, (_err, _argv, output) => {
+      helpText = output;
+    })) as A & CommonArgs & { help?: boolean; version?: boolean };
+    if (parsed.help) {
+      streams.stdout.write(`${helpText}\n`);
+      return ExitCode.ok;
+    }
+    if (parsed.version) {
+      streams.stdout.write(`kubectl-${spec.name} ${version}\n`);
+      return ExitCode.ok;
+    }
+    verbosity = parsed.v ?? 0;
+    const factory = createFactory(configFlagsFrom(parsed), {
+      verbosity,
+      log: (line) => streams.stderr.write(`${line}\n`),
+      userAgent: `kubectl-${spec.name}/${version}`,
+      ...(options.env ? { env: options.env } : {}),
+    });
+    const code = await spec.run({ args: parsed, streams, factory, signal: options.signal ?? new AbortController().signal });
+    return code ?? ExitCode.ok;
+  } catch (error) {
+    return reportError(error, streams, verbosity);
+  }
+}
+
+export function reportError(error: unknown, streams: Streams, verbosity = 0): ExitCode {
+  if (error instanceof PluginError) {
+    streams.stderr.write(`error: ${oneLine(error.message)}\n`);
+    if (error.hint) streams.stderr.write(`hint: ${oneLine(error.hint)}\n`);
+    return error.exitCode;
+  }
+  const e = error as Error;
+  streams.stderr.write(`error: unexpected failure: ${oneLine(e?.message ?? String(error))}\n`);
+  streams.stderr.write(`hint: this is a bug in the plugin; rerun with -v=9 and report it\n`);
+  if (verbosity >= 9 && e?.stack) streams.stderr.write(`${e.stack}\n`);
+  return ExitCode.api;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** yargs' messages in kubectl's words. */
+function usageMessage(message: string): string {
+  const unknown = message.match(/^Unknown arguments?: (.+)$/);
+  if (unknown) {
+    const names = unknown[1]!.split(', ');
+    const flag = names[0]!;
+    return flag.length === 1 ? `unknown shorthand flag: '${flag}' in -${flag}` : `unknown flag: --${flag}`;
+  }
+  const invalid = message.match(/Argument: (\S+), Given: "([^"]*)", Choices: (.+)/);
+  if (invalid) return `invalid argument "${invalid[2]}" for "--${invalid[1]}": allowed values are ${invalid[3]!.replace(/"/g, '')}`;
+  return message.replace(/\s*\n\s*/g, ' ');
+}

@@ -1,0 +1,82 @@
+/**
+ * A LIST in chunks (limit/continue), page by page as the server sends them, so a caller can
+ * print the first rows while later pages are still on their way.
+ */
+import type { ApiResource } from '../discovery/api-resource.ts';
+import { resourcePath } from '../discovery/api-resource.ts';
+import { errorForStatus } from '../kube/api-errors.ts';
+import type { Transport } from '../kube/transport.ts';
+
+export interface ListQuery {
+  /** Undefined lists across all namespaces. */
+  namespace?: string | undefined;
+  labelSelector?: string | undefined;
+  fieldSelector?: string | undefined;
+  /** Items per request; 0 asks for everything at once. */
+  chunkSize: number;
+  accept: string;
+  signal?: AbortSignal | undefined;
+}
+
+export interface Page {
+  metadata?: { resourceVersion?: string; continue?: string };
+}
+
+export function listQueryString(query: Omit<ListQuery, 'accept' | 'namespace' | 'signal'>, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  if (query.chunkSize > 0) params.set('limit', String(query.chunkSize));
+  if (query.labelSelector) params.set('labelSelector', query.labelSelector);
+  if (query.fieldSelector) params.set('fieldSelector', query.fieldSelector);
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export async function* listPages<P extends Page>(transport: Transport, resource: ApiResource, query: ListQuery): AsyncGenerator<P> {
+  const path = resourcePath(resource, query.namespace === undefined ? {} : { namespace: query.namespace });
+  let token: string | undefined;
+  do {
+    const res = await transport.request({
+      path: path + listQueryString(query, token ? { continue: token } : {}),
+      headers: { Accept: query.accept },
+      ...(query.signal ? { signal: query.signal } : {}),
+    });
+    if (res.status !== 200) throw errorForStatus(res.status, res.body);
+    const page = JSON.parse(res.body.toString('utf8')) as P;
+    token = page.metadata?.continue || undefined;
+    yield page;
+  } while (token);
+}
+
+/**
+ * Starts pulling an async sequence at once and buffers what arrives, so several lists can run
+ * concurrently while their output is still written in order.
+ */
+export function prefetch<T>(source: AsyncIterable<T>): AsyncIterable<T> {
+  const buffer: Array<{ value?: T; error?: unknown; done?: boolean }> = [];
+  let wake: (() => void) | undefined;
+  void (async () => {
+    try {
+      for await (const value of source) {
+        buffer.push({ value });
+        wake?.();
+      }
+      buffer.push({ done: true });
+    } catch (error) {
+      buffer.push({ error });
+    }
+    wake?.();
+  })();
+  return {
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        if (buffer.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        const next = buffer.shift()!;
+        if (next.done) return;
+        if ('error' in next) throw next.error;
+        yield next.value as T;
+      }
+    },
+  };
+}

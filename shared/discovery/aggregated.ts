@@ -165,15 +165,18 @@ interface FetchedVersion {
 }
 
 async function fetchGroupVersion(transport: Transport, path: string, version: string): Promise<FetchedVersion> {
+  // One broken aggregated API (metrics-server down) must not hide the others.
+  const failed = (reason: string): FetchedVersion => ({
+    version: { version, resources: [] },
+    error: `${path.replace(/^\/apis?\//, '')}: ${reason}`,
+  });
   let list: ApiResourceList;
   try {
     const res = await transport.request({ method: 'GET', path, headers: { Accept: 'application/json' } });
-    checkStatus(res, path);
-    list = parseJson(res, path) as ApiResourceList;
+    if (res.status < 200 || res.status >= 300) return failed(statusReason(res));
+    list = JSON.parse(res.body.toString('utf8')) as ApiResourceList;
   } catch (error) {
-    // One broken aggregated API (metrics-server down) must not hide the others.
-    const message = error instanceof Error ? error.message : String(error);
-    return { version: { version, resources: [], freshness: 'Stale' }, error: `${path.replace(/^\/apis?\//, '')}: ${message}` };
+    return failed(error instanceof Error ? error.message : String(error));
   }
   return { version: { version, resources: convertResourceList(list), freshness: 'Current' } };
 }
@@ -184,7 +187,12 @@ function assemble(groups: Array<{ name: string; versions: FetchedVersion[] }>): 
     document: {
       kind: 'APIGroupDiscoveryList',
       apiVersion: 'apidiscovery.k8s.io/v2',
-      items: groups.map((g) => ({ metadata: { name: g.name }, versions: g.versions.map((v) => v.version) })),
+      // A version that failed is left out (as client-go does), with its warning; the result
+      // is marked incomplete so it is not cached.
+      items: groups.map((g) => ({
+        metadata: { name: g.name },
+        versions: g.versions.flatMap((v) => (v.error === undefined ? [v.version] : [])),
+      })),
     },
     complete: warnings.length === 0,
     warnings: warnings.map((w) => `unable to retrieve the complete list of server APIs: ${w}`),
@@ -275,20 +283,20 @@ function header(res: TransportResponse, name: string): string | undefined {
 
 function checkStatus(res: TransportResponse, path: string): void {
   if (res.status >= 200 && res.status < 300) return;
-  const reason = statusMessage(res) ?? `the server returned HTTP ${res.status}`;
-  const message = `failed to get ${path}: ${reason}`;
+  const message = `failed to get ${path}: ${statusReason(res)}`;
   if (res.status === 401 || res.status === 403) throw new AccessDeniedError(message);
   throw new ApiError(message, res.status);
 }
 
-/** The `message` of a meta/v1 Status body, if the error body is one. */
-function statusMessage(res: TransportResponse): string | undefined {
+/** The `message` of a meta/v1 Status body, else the HTTP status. */
+function statusReason(res: TransportResponse): string {
   try {
     const parsed = JSON.parse(res.body.toString('utf8')) as { kind?: string; message?: string };
-    return parsed.kind === 'Status' && parsed.message ? parsed.message : undefined;
+    if (parsed.kind === 'Status' && parsed.message) return parsed.message;
   } catch {
-    return undefined;
+    // not a Status
   }
+  return `the server returned HTTP ${res.status}`;
 }
 
 function parseJson(res: TransportResponse, path: string): unknown {

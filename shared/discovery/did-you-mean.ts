@@ -24,7 +24,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The candidates closest to `input` (case-insensitive), best first, at most `limit`. Only
+ * The candidates nearest to `input` (case-insensitive), at most `limit`. Only
  * near misses count: at most a third of the input's length in edits (at least 1, at most 3),
  * and never a candidate that shares nothing with the input.
  */
@@ -38,9 +38,11 @@ export function closest(input: string, candidates: Iterable<string>, limit = 3):
     const d = editDistance(needle, c);
     if (d <= maxDistance && d < Math.max(needle.length, c.length)) scored.set(c, d);
   }
-  // Stable sort: equal distances keep the caller's (priority) order.
+  // Only the nearest: `deploymnet` suggests `deployment`, not also `deployments`. Map order is
+  // insertion order, so ties keep the caller's (priority) order.
+  const best = Math.min(...scored.values());
   return [...scored.entries()]
-    .sort((x, y) => x[1] - y[1])
+    .filter(([, d]) => d === best)
     .slice(0, limit)
     .map(([name]) => name);
 }

@@ -1,0 +1,161 @@
+/**
+ * The five processes of the local control plane and their command lines, derived from the
+ * cluster's settings (`cluster.json`) so a restart of one component uses exactly the flags it
+ * started with. Start order is the array order: etcd, kube-apiserver, then the API clients.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { binaryPath } from './build.ts';
+import { pkiFiles } from './pki.ts';
+import { loopback } from './ports.ts';
+import type { ClusterPaths } from './paths.ts';
+
+export const componentNames = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'] as const;
+export type ComponentName = (typeof componentNames)[number];
+
+/** Settings chosen once at `up` and saved as state/cluster.json. */
+export interface ClusterSettings {
+  apiPort: number;
+  etcdClientPort: number;
+  etcdPeerPort: number;
+  controllerManagerPort: number;
+  schedulerPort: number;
+  /** kube-apiserver --etcd-compaction-interval (e.g. "5m", "10s"); tests of 410 Gone want it short. */
+  etcdCompactionInterval: string;
+  createdAt: string;
+}
+
+export interface ComponentSpec {
+  name: ComponentName;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Ports this component listens on (checked before a start). */
+  ports: number[];
+}
+
+export const serviceClusterIpRange = '10.96.0.0/12';
+export const fakeNodeAnnotation = 'kwok.x-k8s.io/node';
+
+export function serverUrl(settings: ClusterSettings): string {
+  return `https://${loopback}:${settings.apiPort}`;
+}
+
+/** The kubeconfig the controller-manager, scheduler and kwok use (admin; separate from the user's copy). */
+export function componentsKubeconfig(paths: ClusterPaths): string {
+  return path.join(paths.state, 'components.kubeconfig');
+}
+
+export function readSettings(paths: ClusterPaths): ClusterSettings | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(paths.clusterJson, 'utf8')) as ClusterSettings;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeSettings(paths: ClusterPaths, settings: ClusterSettings): void {
+  fs.mkdirSync(paths.state, { recursive: true });
+  fs.writeFileSync(paths.clusterJson, `${JSON.stringify(settings, null, 2)}\n`);
+}
+
+export function componentSpecs(paths: ClusterPaths, settings: ClusterSettings): ComponentSpec[] {
+  const pki = pkiFiles(paths.pki);
+  const kubeconfig = componentsKubeconfig(paths);
+  const bin = (name: string): string => binaryPath(paths, name);
+  const etcdClient = `http://${loopback}:${settings.etcdClientPort}`;
+  const etcdPeer = `http://${loopback}:${settings.etcdPeerPort}`;
+  return [
+    {
+      name: 'etcd',
+      command: bin('etcd'),
+      ports: [settings.etcdClientPort, settings.etcdPeerPort],
+      args: [
+        '--name=local',
+        `--data-dir=${paths.etcdData}`,
+        `--listen-client-urls=${etcdClient}`,
+        `--advertise-client-urls=${etcdClient}`,
+        `--listen-peer-urls=${etcdPeer}`,
+        `--initial-advertise-peer-urls=${etcdPeer}`,
+        `--initial-cluster=local=${etcdPeer}`,
+        '--initial-cluster-state=new',
+        '--unsafe-no-fsync',
+        '--log-level=warn',
+      ],
+    },
+    {
+      name: 'kube-apiserver',
+      command: bin('kube-apiserver'),
+      ports: [settings.apiPort],
+      args: [
+        `--bind-address=${loopback}`,
+        `--advertise-address=${loopback}`,
+        `--secure-port=${settings.apiPort}`,
+        `--etcd-servers=${etcdClient}`,
+        `--etcd-compaction-interval=${settings.etcdCompactionInterval}`,
+        `--tls-cert-file=${pki.apiserverCert}`,
+        `--tls-private-key-file=${pki.apiserverKey}`,
+        `--client-ca-file=${pki.caCert}`,
+        '--authorization-mode=Node,RBAC',
+        '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+        `--service-account-key-file=${pki.serviceAccountPub}`,
+        `--service-account-signing-key-file=${pki.serviceAccountKey}`,
+        `--service-cluster-ip-range=${serviceClusterIpRange}`,
+        // The `kubernetes` Service cannot have a loopback endpoint; nothing in-cluster needs it.
+        '--endpoint-reconciler-type=none',
+        '--allow-privileged=true',
+        '--profiling=false',
+      ],
+    },
+    {
+      name: 'kube-controller-manager',
+      command: bin('kube-controller-manager'),
+      ports: [settings.controllerManagerPort],
+      args: [
+        `--kubeconfig=${kubeconfig}`,
+        `--authentication-kubeconfig=${kubeconfig}`,
+        `--authorization-kubeconfig=${kubeconfig}`,
+        `--bind-address=${loopback}`,
+        `--secure-port=${settings.controllerManagerPort}`,
+        '--leader-elect=false',
+        '--use-service-account-credentials=true',
+        `--service-account-private-key-file=${pki.serviceAccountKey}`,
+        `--root-ca-file=${pki.caCert}`,
+        `--cluster-signing-cert-file=${pki.caCert}`,
+        `--cluster-signing-key-file=${pki.caKey}`,
+        `--service-cluster-ip-range=${serviceClusterIpRange}`,
+        '--controllers=*',
+        '--profiling=false',
+      ],
+    },
+    {
+      name: 'kube-scheduler',
+      command: bin('kube-scheduler'),
+      ports: [settings.schedulerPort],
+      args: [
+        `--kubeconfig=${kubeconfig}`,
+        `--authentication-kubeconfig=${kubeconfig}`,
+        `--authorization-kubeconfig=${kubeconfig}`,
+        `--bind-address=${loopback}`,
+        `--secure-port=${settings.schedulerPort}`,
+        '--leader-elect=false',
+        '--profiling=false',
+      ],
+    },
+    {
+      name: 'kwok',
+      command: bin('kwok'),
+      ports: [],
+      // kwok also reads ~/.kwok/kwok.yaml; a private HOME keeps a user's file out.
+      env: { ...process.env, HOME: paths.kwokHome },
+      args: [
+        `--kubeconfig=${kubeconfig}`,
+        `--config=${paths.kwokStages}`,
+        '--manage-all-nodes=false',
+        `--manage-nodes-with-annotation-selector=${fakeNodeAnnotation}=fake`,
+        '--cidr=10.244.0.1/16',
+        '--node-lease-duration-seconds=40',
+      ],
+    },
+  ];
+}

@@ -40,7 +40,7 @@ export function addCommonFlags<T>(y: Argv<T>, options: CommonFlagOptions = {}): 
     .option('insecure-skip-tls-verify', { type: 'boolean', group, description: "Don't check the server's certificate (insecure)" })
     .option('server', { alias: 's', type: 'string', group, description: 'The address and port of the Kubernetes API server' })
     .option('token', { type: 'string', group, description: 'Bearer token for authentication to the API server' })
-    .option('v', { alias: 'v', type: 'number', group, description: 'Log level: 6 logs every request with status and duration', default: 0 });
+    .option('v', { type: 'number', group, description: 'Log level: 6 logs every request with status and duration', default: 0 });
   if (options.allNamespaces) {
     out = out.option('all-namespaces', { alias: 'A', type: 'boolean', description: 'List across all namespaces; -n is ignored' });
   }

@@ -53,9 +53,9 @@ export async function runPlugin<A>(spec: PluginSpec<A>, argv: string[], streams:
         throw error instanceof PluginError ? error : new UsageError(usageMessage(message ?? error?.message ?? 'invalid arguments'), { hint: `see 'kubectl ${spec.name} --help'` });
       });
     for (const [cmd, text] of spec.examples ?? []) y = y.example(cmd, text);
-    const withCommon = addCommonFlags(y as Argv<CommonArgs>, { allNamespaces: spec.listsAcrossNamespaces ?? false });
+    const withOwn = spec.options(y as Argv<CommonArgs>);
     let helpText = '';
-    const parsed = (await spec.options(withCommon).parseAsync(argv, {}, (_err, _argv, output) => {
+    const parsed = (await addCommonFlags(withOwn, { allNamespaces: spec.listsAcrossNamespaces ?? false }).parseAsync(argv, {}, (_err, _argv, output) => {
       helpText = output;
     })) as A & CommonArgs & { help?: boolean; version?: boolean };
     if (parsed.help) {

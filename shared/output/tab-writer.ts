@@ -1,9 +1,9 @@
 /**
- * Column alignment as kubectl prints tables (Go's tabwriter with minwidth 10, padding 3):
- * every column but the last is padded to max(10, widest cell + 3). Rows may be written in
+ * Column alignment as kubectl prints tables (Go's tabwriter with minwidth 6, padding 3):
+ * every column but the last is padded to max(6, widest cell + 3). Rows may be written in
  * several batches (chunks arriving); a column never shrinks between batches.
  */
-const minWidth = 10;
+const minWidth = 6;
 const padding = 3;
 
 export class TabWriter {

@@ -73,9 +73,16 @@ export interface QueueOptions {
   clock?: Clock;
 }
 
-/** Bit flags of an item's state, one map entry per item that is dirty or being processed. */
+/**
+ * Bit flags of an item's state. IDLE entries (neither flag) are kept instead of deleted, since
+ * a Map's delete-then-insert of the same hot key costs about twice a plain set; they are swept
+ * out once they outnumber both `minIdleBeforeSweep` and the live entries (amortised O(1), and
+ * at most that many finished items stay referenced).
+ */
+const IDLE = 0;
 const DIRTY = 1;
 const PROCESSING = 2;
+const minIdleBeforeSweep = 4096;
 
 type Waiter<T> = (result: GetResult<T>) => void;
 
@@ -93,6 +100,8 @@ export class WorkQueue<T> implements Queue<T> {
   readonly #queue = new RingBuffer<T>(64);
   readonly #state = new Map<T, number>();
   readonly #waiters = new RingBuffer<Waiter<T>>(8);
+  /** Entries of `#state` that are IDLE. */
+  #idle = 0;
   #processing = 0;
   #shuttingDown = false;
   #drain = false;
@@ -108,7 +117,8 @@ export class WorkQueue<T> implements Queue<T> {
   add(item: T): void {
     if (this.#shuttingDown) return;
     const state = this.#state.get(item);
-    if (state === undefined) {
+    if (state === undefined || state === IDLE) {
+      if (state === IDLE) this.#idle--;
       this.#metrics?.add(item);
       this.#state.set(item, DIRTY);
       this.#enqueue(item);
@@ -145,7 +155,8 @@ export class WorkQueue<T> implements Queue<T> {
       this.#state.set(item, DIRTY);
       this.#enqueue(item);
     } else {
-      this.#state.delete(item);
+      this.#state.set(item, IDLE);
+      if (++this.#idle > minIdleBeforeSweep && this.#idle > this.#state.size - this.#idle) this.#sweep();
     }
     if (this.#processing === 0 && this.#drainWaiters.length > 0) this.#releaseDrainWaiters();
   }
@@ -191,6 +202,12 @@ export class WorkQueue<T> implements Queue<T> {
     }
     // Every blocked worker sees an empty queue: tell them all to stop.
     while (this.#waiters.length > 0) this.#waiters.shift()(shutdownResult);
+  }
+
+  /** Forgets the IDLE entries, so finished items can be garbage collected. */
+  #sweep(): void {
+    for (const [item, state] of this.#state) if (state === IDLE) this.#state.delete(item);
+    this.#idle = 0;
   }
 
   #releaseDrainWaiters(): void {

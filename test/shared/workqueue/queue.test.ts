@@ -295,3 +295,25 @@ test('keys of any type compare like Map keys', async (t) => {
   t.is((await q.get()).item, 1);
   t.is((await q.get()).item, o);
 });
+
+test('many distinct keys: finished keys are forgotten and can come back', async (t) => {
+  const q = createQueue<string>();
+  const held: string[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 10_000; i++) q.add(`k${i}`);
+    t.is(q.len(), 10_000);
+    // Keep a few in processing across the sweeps, re-added while held.
+    for (let i = 0; i < 10_000; i++) {
+      const { item } = q.tryGet() as { item: string };
+      if (i % 1000 === 0) held.push(item);
+      else q.done(item);
+    }
+    for (const item of held) q.add(item);
+    t.is(q.len(), 0, 'held items are not queued again before done');
+    for (const item of held.splice(0)) q.done(item);
+    t.is(q.len(), 10);
+    for (let r = q.tryGet(); r !== undefined && !r.shutdown; r = q.tryGet()) q.done(r.item);
+  }
+  t.is(q.len(), 0);
+  t.is(q.tryGet(), undefined);
+});

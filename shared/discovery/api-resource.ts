@@ -43,9 +43,12 @@ export function fullName(r: Pick<ApiResource, 'group' | 'resource'>): string {
   return r.group === '' ? r.resource : `${r.resource}.${r.group}`;
 }
 
-/** `plural.version.group` (core: `plural.version`): names exactly one resource. */
+/**
+ * `plural.version.group`: names exactly one resource, and resolves back to it. For the core
+ * group that is `pods.v1.` with kubectl's trailing dot (`pods.v1` would read as group `v1`).
+ */
 export function fullyQualifiedName(r: Pick<ApiResource, 'group' | 'version' | 'resource'>): string {
-  return r.group === '' ? `${r.resource}.${r.version}` : `${r.resource}.${r.version}.${r.group}`;
+  return `${r.resource}.${r.version}.${r.group}`;
 }
 
 /** The `-o name` prefix kubectl prints: lower-case kind plus group (`deployment.apps`, `pod`). */

@@ -20,8 +20,9 @@ import { createRestMapper } from './rest-mapper.ts';
 
 export interface DiscoveryOptions {
   /**
-   * kubectl's cache root (`--cache-dir`): `$KUBECACHEDIR` or `~/.kube/cache` when omitted;
-   * `null` turns the disk cache off. Our files go to `<root>/kubectl-plugins/discovery/<server>/`.
+   * kubectl's cache root (`--cache-dir`): `$KUBECACHEDIR` or `~/.kube/cache` when omitted
+   * (`defaultCacheRoot`); `null` turns the disk cache off. Our files go to
+   * `<root>/kubectl-plugins/discovery/<server>/`.
    */
   cacheDir?: string | null;
   clock?: Clock;

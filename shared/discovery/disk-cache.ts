@@ -51,8 +51,8 @@ export interface DiskCacheOptions {
   ttlMs?: number;
 }
 
-/** kubectl's cache root: `$KUBECACHEDIR`, else `~/.kube/cache`. */
-export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+/** kubectl's cache root (the `--cache-dir` default): `$KUBECACHEDIR`, else `~/.kube/cache`. */
+export function defaultCacheRoot(env: Record<string, string | undefined> = process.env, home: string = homedir()): string {
   const fromEnv = env['KUBECACHEDIR'];
   return fromEnv !== undefined && fromEnv !== '' ? fromEnv : join(home, '.kube', 'cache');
 }
@@ -99,7 +99,7 @@ export function createDiskCache(dir: string, options: DiskCacheOptions = {}): Di
     async write(name, entry) {
       await mkdir(dir, { recursive: true, mode: 0o750 });
       const file = fileOf(name);
-      const temp = join(dir, `.${name}.json.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+      const temp = join(dir, `.${name}.json.${randomBytes(8).toString('hex')}.tmp`);
       const body = JSON.stringify(entry.etag === undefined ? { document: entry.document } : entry);
       try {
         await writeFile(temp, body, { mode: 0o660, flag: 'wx' });

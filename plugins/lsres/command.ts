@@ -5,9 +5,7 @@
 import type { Argv } from 'yargs';
 import type { PluginSpec } from '../../shared/cli/run-plugin.ts';
 import { addListFlags, checkChunkSize, type ListArgs } from '../../shared/cli/list-flags.ts';
-import { reportPartialFailures } from '../../shared/cli/partial-failure.ts';
-import { ExitCode } from '../../shared/errors.ts';
-import { noResourcesMessage, printLists } from '../../shared/list/print-lists.ts';
+import { runList } from '../../shared/list/run-list.ts';
 import { parseOutputFormat } from '../../shared/output/formats.ts';
 import type { CommonArgs } from '../../shared/cli/common-flags.ts';
 
@@ -25,30 +23,13 @@ export const lsres: PluginSpec<ListArgs> = {
     ['kubectl lsres myres -o yaml', 'A custom resource, by its short name'],
   ],
   options: (y: Argv<CommonArgs>) => addListFlags(y),
-  async run({ args, streams, factory, signal }) {
-    const format = parseOutputFormat(args.output);
-    const chunkSize = checkChunkSize(args['chunk-size']);
-    const typed = (args as unknown as { _: Array<string | number> })._.map(String);
-    const config = factory.restConfig();
-    const namespace = args['all-namespaces'] ? undefined : config.namespace;
-    const discovery = factory.discovery();
+  async run(ctx) {
+    parseOutputFormat(ctx.args.output);
+    checkChunkSize(ctx.args['chunk-size']);
+    const typed = (ctx.args as unknown as { _: Array<string | number> })._.map(String);
+    const discovery = ctx.factory.discovery();
     const resources = [];
     for (const arg of typed.length > 0 ? typed : [defaultTypes]) resources.push(...(await discovery.resolve(arg)));
-    const result = await printLists({
-      transport: factory.transport(),
-      resources,
-      namespace,
-      labelSelector: args.selector,
-      fieldSelector: args['field-selector'],
-      chunkSize,
-      format,
-      noHeaders: Boolean(args['no-headers']),
-      streams,
-      signal,
-    });
-    if (result.found === 0 && result.errors.length === 0 && format !== 'json' && format !== 'yaml') {
-      streams.stderr.write(`${noResourcesMessage(namespace)}\n`);
-    }
-    return result.errors.length > 0 ? reportPartialFailures(result.errors.map((e) => e.error), streams) : ExitCode.ok;
+    return runList(ctx, { resources });
   },
 };

@@ -4,6 +4,7 @@
  */
 import type { ApiResource } from '../discovery/api-resource.ts';
 import { resourcePath } from '../discovery/api-resource.ts';
+import { PluginError } from '../errors.ts';
 import { errorForStatus } from '../kube/api-errors.ts';
 import type { Transport } from '../kube/transport.ts';
 
@@ -46,6 +47,31 @@ export async function* listPages<P extends Page>(transport: Transport, resource:
     token = page.metadata?.continue || undefined;
     yield page;
   } while (token);
+}
+
+/**
+ * GETs named objects concurrently and yields them in the order asked, each as a one-row Table
+ * (or the object itself for JSON). A name that fails is reported and the rest go on.
+ */
+export async function* getPages(transport: Transport, resource: ApiResource, names: string[], query: ListQuery, onError: (error: unknown) => void): AsyncGenerator<Page> {
+  const namespace = query.namespace;
+  const fetches = names.map(async (name) => {
+    const res = await transport.request({
+      path: resourcePath(resource, namespace === undefined ? { name } : { namespace, name }),
+      headers: { Accept: query.accept },
+      ...(query.signal ? { signal: query.signal } : {}),
+    });
+    if (res.status !== 200) throw errorForStatus(res.status, res.body);
+    return JSON.parse(res.body.toString('utf8')) as Page;
+  });
+  // Settle each at once so a failure waiting its turn is never an unhandled rejection.
+  const settled = fetches.map((p) => p.then((page) => ({ page }), (error: unknown) => ({ error })));
+  for (const next of settled) {
+    const outcome = await next;
+    if ('page' in outcome) yield outcome.page;
+    else if (outcome.error instanceof PluginError) onError(outcome.error);
+    else throw outcome.error;
+  }
 }
 
 /**

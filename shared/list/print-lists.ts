@@ -13,7 +13,7 @@ import { asList, formatObject, withTypeMeta, type KubeObject } from '../output/o
 import { bodyRows, headerRow, tableAccept, type RenderOptions, type Table } from '../output/server-table.ts';
 import { TabWriter } from '../output/tab-writer.ts';
 import { apiVersionOf } from '../discovery/api-resource.ts';
-import { listPages, prefetch, type ListQuery } from './list-pages.ts';
+import { getPages, listPages, prefetch, type ListQuery, type Page } from './list-pages.ts';
 
 export interface PrintListsOptions {
   transport: Transport;
@@ -27,7 +27,9 @@ export interface PrintListsOptions {
   noHeaders: boolean;
   streams: Streams;
   extraColumns?: RenderOptions['extraColumns'];
-  signal?: AbortSignal;
+  /** Get these objects of the (single) resource by name instead of listing. */
+  names?: string[] | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 export interface PrintListsResult {
@@ -48,8 +50,12 @@ export async function printLists(options: PrintListsOptions): Promise<PrintLists
     signal: options.signal,
   });
   // Every type starts now; output below still follows the order typed.
-  const streams = options.resources.map((resource) => ({ resource, pages: prefetch(listPages(options.transport, resource, query(resource))) }));
   const result: PrintListsResult = { found: 0, errors: [] };
+  const source = (resource: ApiResource): AsyncIterable<Page> =>
+    options.names
+      ? getPages(options.transport, resource, options.names, query(resource), (error) => result.errors.push({ resource, error }))
+      : listPages(options.transport, resource, query(resource));
+  const streams = options.resources.map((resource) => ({ resource, pages: prefetch(source(resource)) }));
   const items: KubeObject[] = [];
   let blocksPrinted = 0;
 
@@ -65,9 +71,10 @@ export async function printLists(options: PrintListsOptions): Promise<PrintLists
     try {
       for await (const page of pages) {
         if (structured) {
-          const list = page as unknown as { items?: KubeObject[] };
-          for (const item of list.items ?? []) items.push(withTypeMeta(item, apiVersionOf(resource), resource.kind));
-          result.found += list.items?.length ?? 0;
+          const list = page as unknown as KubeObject & { items?: KubeObject[] };
+          const objects = options.names ? [list] : (list.items ?? []);
+          for (const item of objects) items.push(withTypeMeta(item, apiVersionOf(resource), resource.kind));
+          result.found += objects.length;
           continue;
         }
         const table = page as unknown as Table;
@@ -93,7 +100,9 @@ export async function printLists(options: PrintListsOptions): Promise<PrintLists
     }
   }
   if (structured && (result.found > 0 || result.errors.length === 0)) {
-    options.streams.stdout.write(formatObject(asList(items), options.format as 'json' | 'yaml'));
+    // One object asked for by name prints alone, as `kubectl get TYPE NAME -o yaml`.
+    const single = options.names?.length === 1 && items.length === 1;
+    options.streams.stdout.write(formatObject(single ? items[0] : asList(items), options.format as 'json' | 'yaml'));
   }
   return result;
 }

@@ -104,7 +104,7 @@ export class WorkQueue<T> implements Queue<T> {
   #idle = 0;
   #processing = 0;
   #shuttingDown = false;
-  #drain = false;
+  /** Pending `shutDownWithDrain` calls; released when processing reaches 0, or by `shutDown`. */
   #drainWaiters: Array<() => void> = [];
   readonly #metrics: QueueMetrics<T> | undefined;
   readonly #metricsTicker: TimerHandle | undefined;
@@ -162,15 +162,13 @@ export class WorkQueue<T> implements Queue<T> {
   }
 
   shutDown(): void {
-    this.#drain = false;
     this.#shutdown();
     this.#releaseDrainWaiters();
   }
 
   shutDownWithDrain(): Promise<void> {
-    this.#drain = true;
     this.#shutdown();
-    if (this.#processing === 0 || !this.#drain) return Promise.resolve();
+    if (this.#processing === 0) return Promise.resolve();
     return new Promise<void>((resolve) => this.#drainWaiters.push(resolve));
   }
 

@@ -6,6 +6,9 @@
  * earliest. An item waiting twice keeps only its earliest ready time. A waiting item is
  * independent of the queue proper: when it falls due it is `add`ed, and `add`'s usual
  * collapsing applies (already queued → nothing; being processed → queued again after `done`).
+ *
+ * Unlike client-go there is no waiting goroutine, no channel and no 10 s heartbeat: `addAfter`
+ * updates the heap and the timer synchronously, so there is no missed wake-up to insure against.
  */
 import { realClock, type Clock, type TimerHandle } from './clock.ts';
 import { createRetryMetric, type CounterMetric, type MetricsProvider } from './metrics.ts';

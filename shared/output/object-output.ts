@@ -16,7 +16,7 @@ export function asList(items: KubeObject[]): KubeObject {
 }
 
 export function formatObject(object: unknown, format: 'json' | 'yaml'): string {
-  return format === 'json' ? `${JSON.stringify(object, null, 4)}\n` : toYaml(object, { lineWidth: 0 });
+  return format === 'json' ? `${JSON.stringify(object, null, 4)}\n` : toYaml(object, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 /** List items come without apiVersion and kind; put them back as kubectl does. */

@@ -1,0 +1,4 @@
+import { main } from '../../shared/cli/entry.ts';
+import { mkdeploy } from './command.ts';
+
+main(mkdeploy);

@@ -1,0 +1,71 @@
+/**
+ * Orders objects for creation and maps each to its resource: Namespaces first, then CRDs, then
+ * everything else; instances of a CRD defined in the same set are mapped after it exists.
+ */
+import type { ApiResource } from '../discovery/api-resource.ts';
+import { parseApiVersion } from '../discovery/api-resource.ts';
+import type { Discovery } from '../discovery/discovery-client.ts';
+import { NotFoundError, PluginError } from '../errors.ts';
+import { where, type SourcedObject } from '../manifests/parse-manifests.ts';
+
+export interface PlannedObject extends SourcedObject {
+  /** Undefined while its CRD is still to be created in this run. */
+  resource: ApiResource | undefined;
+  /** The namespace it goes to (undefined for cluster-scoped). */
+  namespace: string | undefined;
+  /** True when it needs a Namespace or CRD created earlier in this run. */
+  dependsOnSet: boolean;
+}
+
+export function isCrd(o: SourcedObject): boolean {
+  return o.object.kind === 'CustomResourceDefinition' && parseApiVersion(o.object.apiVersion ?? '').group === 'apiextensions.k8s.io';
+}
+
+function isNamespace(o: SourcedObject): boolean {
+  return o.object.kind === 'Namespace' && o.object.apiVersion === 'v1';
+}
+
+interface CrdSpec {
+  group?: string;
+  names?: { kind?: string; plural?: string };
+  scope?: string;
+}
+
+export function rank(o: SourcedObject): number {
+  return isNamespace(o) ? 0 : isCrd(o) ? 1 : 2;
+}
+
+export async function planObjects(objects: SourcedObject[], discovery: Discovery, defaultNamespace: string): Promise<PlannedObject[]> {
+  const ordered = objects.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map(({ o }) => o);
+  const newNamespaces = new Set(ordered.filter(isNamespace).map((o) => o.object.metadata!.name!));
+  const newKinds = new Map<string, CrdSpec>();
+  for (const o of ordered.filter(isCrd)) {
+    const spec = (o.object as { spec?: CrdSpec }).spec;
+    if (spec?.group && spec.names?.kind) newKinds.set(`${spec.group}/${spec.names.kind}`, spec);
+  }
+  const planned: PlannedObject[] = [];
+  const failures: string[] = [];
+  for (const o of ordered) {
+    const { group, version } = parseApiVersion(o.object.apiVersion!);
+    const crd = newKinds.get(`${group}/${o.object.kind}`);
+    let resource: ApiResource | undefined;
+    try {
+      resource = await discovery.resourceFor({ group, version, kind: o.object.kind! });
+    } catch (error) {
+      if (!(error instanceof NotFoundError) || !crd) {
+        if (error instanceof PluginError) {
+          failures.push(`${where(o)}: ${error.message}`);
+          continue;
+        }
+        throw error;
+      }
+    }
+    const namespaced = resource ? resource.namespaced : crd?.scope !== 'Cluster';
+    const namespace = namespaced ? (o.object.metadata?.namespace ?? defaultNamespace) : undefined;
+    planned.push({ ...o, resource, namespace, dependsOnSet: !resource || (namespace !== undefined && newNamespaces.has(namespace)) });
+  }
+  if (failures.length > 0) {
+    throw new NotFoundError(failures.length === 1 ? failures[0]! : `${failures.length} objects have unknown kinds: ${failures.join('; ')}`);
+  }
+  return planned;
+}

@@ -44,13 +44,18 @@ export function parseManifests(text: string, file: string): SourcedObject[] {
   let number = 0;
   for (const doc of docs) {
     number++;
-    const line = lines.linePos(doc.range?.[0] ?? 0).line;
+    const line = lines.linePos(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0).line;
     const firstError = doc.errors[0];
     if (firstError) {
       const errLine = firstError.linePos?.[0]?.line ?? line;
       throw new UsageError(`${file}: document ${number} (line ${errLine}): invalid YAML: ${firstError.message.split('\n')[0]}`);
     }
-    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (cause) {
+      throw new UsageError(`${file}: document ${number} (line ${line}): invalid YAML: ${(cause as Error).message}`);
+    }
     if (value === null || value === undefined) continue; // an empty document between separators
     for (const object of expand(value, file, number, line)) out.push({ object, file, document: number, line });
   }

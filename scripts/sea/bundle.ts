@@ -1,0 +1,159 @@
+/**
+ * esbuild: each plugins/<name>/main.ts to one CommonJS file, everything inlined, as a Single
+ * Executable Application needs (its main script is CommonJS and its require() loads built-ins only).
+ *
+ * - One esbuild run builds every plugin, so shared code and node_modules are parsed once.
+ * - ESM-only packages (yargs, @kubernetes/client-node 2.x) use `import.meta.url`: the banner
+ *   defines it from __filename, which in a SEA is the executable's path.
+ * - What a plugin loads with `await import()` (client-node, for exec credentials) stays lazy:
+ *   esbuild wraps it in an init function, so start-up neither runs nor needs its code.
+ * - Incremental: the content hash of every input of the last build is kept; unchanged inputs
+ *   skip esbuild.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import * as esbuild from 'esbuild';
+import { binaryName, paths, repoRoot } from './targets.ts';
+
+export interface BundleResult {
+  plugin: string;
+  outfile: string;
+  bytes: number;
+  /** Bytes of modules evaluated at start-up (reached by static imports from main.ts). */
+  eagerBytes: number;
+  /** sha256 of the bundle, for the SEA step's incremental check. */
+  sha256: string;
+}
+
+export interface BundleOutcome {
+  results: BundleResult[];
+  skipped: boolean;
+  millis: number;
+}
+
+/** Native or optional modules that some dependencies try in a try/catch; never bundled. */
+const OPTIONAL_EXTERNALS = ['bufferutil', 'utf-8-validate', 'cpu-features', 'ssh2'];
+
+const BANNER = [
+  '"use strict";',
+  // ESM dependencies read import.meta.url (yargs builds a require from it).
+  'var __import_meta_url = require("node:url").pathToFileURL(__filename).href;',
+].join('\n');
+
+export function esbuildOptions(plugins: readonly string[], outdir = paths.bundle): esbuild.BuildOptions {
+  return {
+    absWorkingDir: repoRoot,
+    entryPoints: Object.fromEntries(plugins.map((p) => [binaryName(p), join('plugins', p, 'main.ts')])),
+    outdir,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node26',
+    minify: true,
+    // Error classes are named by `new.target.name`: keep names through minification.
+    keepNames: true,
+    charset: 'utf8',
+    legalComments: 'none',
+    external: OPTIONAL_EXTERNALS,
+    define: { 'import.meta.url': '__import_meta_url' },
+    banner: { js: BANNER },
+    // import.meta.resolve (yargs' `extends` of a package config, unused here) is empty in CJS.
+    logOverride: { 'empty-import-meta': 'silent' },
+    metafile: true,
+    logLevel: 'silent',
+  };
+}
+
+interface BundleState {
+  key: string;
+  inputs: Record<string, string>;
+  results: BundleResult[];
+}
+
+const stateFile = () => join(paths.state, 'bundle.json');
+const hashFile = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+
+async function unchanged(key: string): Promise<BundleState | undefined> {
+  if (!existsSync(stateFile())) return undefined;
+  const state = JSON.parse(await readFile(stateFile(), 'utf8')) as BundleState;
+  if (state.key !== key) return undefined;
+  for (const r of state.results) {
+    if (!existsSync(r.outfile) || (await stat(r.outfile)).size !== r.bytes) return undefined;
+  }
+  for (const [input, hash] of Object.entries(state.inputs)) {
+    const abs = join(repoRoot, input);
+    if (!existsSync(abs) || (await hashFile(abs)) !== hash) return undefined;
+  }
+  return state;
+}
+
+/** Bundles `plugins` into dist/bundle/kubectl-<name>.cjs, or reuses the last bundles. */
+export async function bundlePlugins(plugins: readonly string[], options: { force?: boolean } = {}): Promise<BundleOutcome> {
+  const started = Date.now();
+  const buildOptions = esbuildOptions(plugins);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ buildOptions, esbuild: esbuild.version }))
+    .digest('hex');
+  if (options.force !== true) {
+    const state = await unchanged(key);
+    if (state !== undefined) return { results: state.results, skipped: true, millis: Date.now() - started };
+  }
+
+  let result: esbuild.BuildResult<{ metafile: true }>;
+  try {
+    result = (await esbuild.build(buildOptions)) as esbuild.BuildResult<{ metafile: true }>;
+  } catch (error) {
+    const failure = error as esbuild.BuildFailure;
+    const messages = (failure.errors ?? []).map((m) => {
+      const where = m.location === null ? '' : `${m.location.file}:${m.location.line}:${m.location.column}: `;
+      const hint = /top-level await/i.test(m.text)
+        ? ' (a SEA main script is CommonJS: move the await into an async function)'
+        : '';
+      return `  ${where}${m.text}${hint}`;
+    });
+    throw new Error(`esbuild failed:\n${messages.join('\n') || String(error)}`, { cause: error });
+  }
+  const meta = result.metafile;
+
+  const inputs: Record<string, string> = {};
+  for (const input of Object.keys(meta.inputs)) {
+    // Skip esbuild's virtual modules (e.g. "<define:...>").
+    if (existsSync(join(repoRoot, input))) inputs[input] = await hashFile(join(repoRoot, input));
+  }
+
+  const results: BundleResult[] = [];
+  for (const plugin of plugins) {
+    const outfile = join(paths.bundle, `${binaryName(plugin)}.cjs`);
+    const output = meta.outputs[relative(repoRoot, outfile)];
+    if (output === undefined) throw new Error(`esbuild wrote no ${outfile}`);
+    const eager = eagerInputs(meta, join('plugins', plugin, 'main.ts'));
+    const eagerBytes = Object.entries(output.inputs)
+      .filter(([path]) => eager.has(path))
+      .reduce((sum, [, v]) => sum + v.bytesInOutput, 0);
+    results.push({ plugin, outfile, bytes: output.bytes, eagerBytes, sha256: await hashFile(outfile) });
+  }
+  await mkdir(paths.state, { recursive: true });
+  await writeFile(stateFile(), JSON.stringify({ key, inputs, results } satisfies BundleState, null, 1));
+  return { results, skipped: false, millis: Date.now() - started };
+}
+
+/**
+ * Modules reached from `entry` through static imports and require() calls: those run at start-up
+ * (a require() inside a function is counted too: an upper bound). Dynamic import() is lazy.
+ */
+export function eagerInputs(meta: esbuild.Metafile, entry: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [entry];
+  while (stack.length > 0) {
+    const file = stack.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const imp of meta.inputs[file]?.imports ?? []) {
+      if ((imp.kind === 'import-statement' || imp.kind === 'require-call') && imp.external !== true) stack.push(imp.path);
+    }
+  }
+  return seen;
+}

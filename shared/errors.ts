@@ -52,6 +52,9 @@ export class AccessDeniedError extends PluginError {
   }
 }
 
+/** Exit 3, for a 403: the identity is known but lacks a permission (RBAC can explain it). */
+export class ForbiddenError extends AccessDeniedError {}
+
 /** Exit 4: an unknown resource type or object. */
 export class NotFoundError extends PluginError {
   constructor(message: string, options?: PluginErrorOptions) {

@@ -6,12 +6,15 @@ import type { Argv } from 'yargs';
 import type { PluginSpec } from '../../shared/cli/run-plugin.ts';
 import { addListFlags, checkChunkSize, type ListArgs } from '../../shared/cli/list-flags.ts';
 import { runList } from '../../shared/list/run-list.ts';
+import { ExitCode } from '../../shared/errors.ts';
+import { formatObject } from '../../shared/output/object-output.ts';
+import { accessMatrix, renderMatrix } from '../../shared/rbac/access-matrix.ts';
 import { parseOutputFormat } from '../../shared/output/formats.ts';
 import type { CommonArgs } from '../../shared/cli/common-flags.ts';
 
 export const defaultTypes = 'pods,deployments,services';
 
-export const lsres: PluginSpec<ListArgs> = {
+export const lsres: PluginSpec<ListArgs & { access?: boolean }> = {
   name: 'lsres',
   usage: 'kubectl lsres [TYPE[,TYPE...] ...] [flags]',
   description: 'List pods, deployments and services (or any resource types) like kubectl get.',
@@ -21,15 +24,27 @@ export const lsres: PluginSpec<ListArgs> = {
     ['kubectl lsres cm,secrets -A', 'ConfigMaps and Secrets in every namespace'],
     ['kubectl lsres pods -l app=nginx -o wide', 'More columns, filtered by label'],
     ['kubectl lsres myres -o yaml', 'A custom resource, by its short name'],
+    ['kubectl lsres --access pods,deploy,svc', 'Which verbs you may use on these types'],
   ],
-  options: (y: Argv<CommonArgs>) => addListFlags(y),
+  options: (y: Argv<CommonArgs>) =>
+    addListFlags(y).option('access', { type: 'boolean', description: 'Show which verbs you may use on each type instead of listing (all types when none is given)' }),
   async run(ctx) {
-    parseOutputFormat(ctx.args.output);
+    const format = parseOutputFormat(ctx.args.output);
     checkChunkSize(ctx.args['chunk-size']);
     const typed = (ctx.args as unknown as { _: Array<string | number> })._.map(String);
     const discovery = ctx.factory.discovery();
     const resources = [];
-    for (const arg of typed.length > 0 ? typed : [defaultTypes]) resources.push(...(await discovery.resolve(arg)));
+    if (ctx.args.access && typed.length === 0) {
+      resources.push(...(await discovery.resources()).filter((r) => r.preferredVersion));
+    } else {
+      for (const arg of typed.length > 0 ? typed : [defaultTypes]) resources.push(...(await discovery.resolve(arg)));
+    }
+    if (ctx.args.access) {
+      const namespace = ctx.args['all-namespaces'] ? undefined : ctx.factory.restConfig().namespace;
+      const rows = await accessMatrix(ctx.factory.transport(), resources, namespace);
+      ctx.streams.stdout.write(format === 'json' ? formatObject(rows, 'json') : renderMatrix(rows, ctx.streams));
+      return ExitCode.ok;
+    }
     return runList(ctx, { resources });
   },
 };

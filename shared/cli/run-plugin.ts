@@ -11,6 +11,8 @@ import { addCommonFlags, configFlagsFrom, type CommonArgs } from './common-flags
 import type { Streams } from './streams.ts';
 
 export interface PluginContext<A> {
+  /** The plugin's name (`lsres`), for messages and RBAC role names. */
+  name: string;
   args: A & CommonArgs;
   streams: Streams;
   factory: Factory;
@@ -73,7 +75,7 @@ export async function runPlugin<A>(spec: PluginSpec<A>, argv: string[], streams:
       userAgent: `kubectl-${spec.name}/${version}`,
       ...(options.env ? { env: options.env } : {}),
     });
-    const code = await spec.run({ args: parsed, streams, factory, signal: options.signal ?? new AbortController().signal });
+    const code = await spec.run({ name: spec.name, args: parsed, streams, factory, signal: options.signal ?? new AbortController().signal });
     return code ?? ExitCode.ok;
   } catch (error) {
     return reportError(error, streams, verbosity);

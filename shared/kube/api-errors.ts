@@ -3,7 +3,7 @@
  * 401/403 → exit 3, 404 → exit 4, other statuses → exit 1, cannot connect/TLS/timeout → exit 5.
  * Messages follow kubectl's wording and carry the server's Status message.
  */
-import { AccessDeniedError, ApiError, ConfigError, NotFoundError, type PluginError } from '../errors.ts';
+import { AccessDeniedError, ApiError, ConfigError, ForbiddenError, NotFoundError, type PluginError } from '../errors.ts';
 
 export interface Status {
   kind?: string;
@@ -31,7 +31,7 @@ export function errorForStatus(status: number, body: Buffer | string): PluginErr
         hint: 'the credentials in the kubeconfig were rejected: refresh the token or certificate',
       });
     case 403:
-      return new AccessDeniedError(message);
+      return new ForbiddenError(message);
     case 404:
       return new NotFoundError(message);
     default:

@@ -7,7 +7,8 @@ import { checkChunkSize } from '../cli/list-flags.ts';
 import { reportPartialFailures } from '../cli/partial-failure.ts';
 import type { PluginContext } from '../cli/run-plugin.ts';
 import type { ApiResource } from '../discovery/api-resource.ts';
-import { ExitCode } from '../errors.ts';
+import { ExitCode, ForbiddenError } from '../errors.ts';
+import { explainDenials } from '../rbac/explain-denials.ts';
 import { parseOutputFormat } from '../output/formats.ts';
 import type { RenderOptions } from '../output/server-table.ts';
 import { noResourcesMessage, printLists } from './print-lists.ts';
@@ -41,5 +42,11 @@ export async function runList(ctx: PluginContext<ListArgs>, options: RunListOpti
   if (result.found === 0 && result.errors.length === 0 && format !== 'json' && format !== 'yaml') {
     streams.stderr.write(`${noResourcesMessage(namespace)}\n`);
   }
-  return reportPartialFailures(result.errors.map((e) => e.error), streams);
+  const code = reportPartialFailures(result.errors.map((e) => e.error), streams);
+  const refused = result.errors.filter((e) => e.error instanceof ForbiddenError);
+  if (refused.length > 0) {
+    const verb = options.names ? 'get' : 'list';
+    await explainDenials(factory, refused.map((e) => ({ verb, resource: e.resource, namespace })), `${ctx.name}-reader`, streams);
+  }
+  return code;
 }

@@ -32,7 +32,8 @@ export class TabWriter {
 
 function displayWidth(text: string): number {
   // Tables hold mostly ASCII; count code points so a ✔ or an accented name still aligns.
+  // Colour escapes take no room on the screen.
   let n = 0;
-  for (const _ of text) n++;
+  for (const _ of text.includes('\x1b') ? text.replace(/\x1b\[[0-9;]*m/g, '') : text) n++;
   return n;
 }

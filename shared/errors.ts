@@ -52,8 +52,21 @@ export class AccessDeniedError extends PluginError {
   }
 }
 
+/** A request the server refused: what shared/rbac needs to explain it. */
+export interface DeniedRequest {
+  verb: string;
+  resource: { group: string; resource: string; namespaced: boolean };
+  namespace: string | undefined;
+}
+
 /** Exit 3, for a 403: the identity is known but lacks a permission (RBAC can explain it). */
-export class ForbiddenError extends AccessDeniedError {}
+export class ForbiddenError extends AccessDeniedError {
+  readonly denied: DeniedRequest[];
+  constructor(message: string, options: PluginErrorOptions & { denied?: DeniedRequest[] } = {}) {
+    super(message, options);
+    this.denied = options.denied ?? [];
+  }
+}
 
 /** Exit 4: an unknown resource type or object. */
 export class NotFoundError extends PluginError {

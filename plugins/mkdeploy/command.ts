@@ -9,7 +9,8 @@ import type { CommonArgs } from '../../shared/cli/common-flags.ts';
 import { parseDuration } from '../../shared/cli/duration.ts';
 import type { PluginContext, PluginSpec } from '../../shared/cli/run-plugin.ts';
 import { objectName, resourcePath, type ApiResource } from '../../shared/discovery/api-resource.ts';
-import { ExitCode, UsageError } from '../../shared/errors.ts';
+import { ExitCode, ForbiddenError, UsageError } from '../../shared/errors.ts';
+import { explainDenials } from '../../shared/rbac/explain-denials.ts';
 import { readManifests } from '../../shared/manifests/read-sources.ts';
 import { parseOutputFormat } from '../../shared/output/formats.ts';
 import { asList, formatObject, type KubeObject } from '../../shared/output/object-output.ts';
@@ -56,59 +57,73 @@ export const mkdeploy: PluginSpec<MkdeployArgs> = {
       .option('server-side', { type: 'boolean', description: 'Create or update with server-side apply (field manager kubectl-mkdeploy)' })
       .option('force-conflicts', { type: 'boolean', description: 'With --server-side, take over fields owned by another manager' }) as unknown as Argv<MkdeployArgs & CommonArgs>,
   async run(ctx) {
-    const { args } = ctx;
-    const positional = (args as unknown as { _: Array<string | number> })._.map(String);
-    const dryRun = args['dry-run'];
-    if (!['none', 'client', 'server'].includes(dryRun)) throw new UsageError(`invalid --dry-run "${dryRun}": use none, client or server`);
-    const format = args.output === undefined ? undefined : parseOutputFormat(args.output, ['json', 'yaml', 'name']);
-    const timeoutMs = parseDuration(args.timeout, '--timeout');
-    if (args['force-conflicts'] && !args['server-side']) throw new UsageError('--force-conflicts needs --server-side');
-
-    let objects: KubeObject[] | undefined;
-    if (args.filename.length > 0) {
-      if (positional.length > 0 || args.image) throw new UsageError('give either NAME --image IMAGE or -f PATH, not both');
-      if (dryRun === 'client') {
-        objects = (await readManifests(args.filename, ctx.streams.stdin)).map((o) => o.object);
-        return print(ctx, objects, format ?? 'name', 'created (dry run)');
+    try {
+      return await mkdeployRun(ctx);
+    } catch (error) {
+      // Explain a refusal with the commands that grant exactly what was missing.
+      if (error instanceof ForbiddenError && error.denied.length > 0) {
+        ctx.streams.stderr.write(`error: ${error.message}\n`);
+        await explainDenials(ctx.factory, error.denied, `${ctx.name}-creator`, ctx.streams);
+        return ExitCode.denied;
       }
-      return createFromManifests(ctx, format, dryRun as 'none' | 'server');
+      throw error;
     }
-    const [name, ...extra] = positional;
-    if (!name) throw new UsageError('NAME is required', { hint: "e.g. 'kubectl mkdeploy nginx --image nginx' or 'kubectl mkdeploy -f FILE'" });
-    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-    if (args.image === undefined) throw new UsageError('--image is required');
-    if (args.wait && dryRun !== 'none') throw new UsageError('--wait cannot be used with --dry-run');
-    // Checked before the kubeconfig is even read: bad input never costs a request.
-    const input = { name, image: args.image, replicas: args.replicas, port: args.port, labels: args.label, env: args.env, namespace: '' };
-    buildDeployment(input);
-    const namespace = dryRun === 'client' ? safeNamespace(ctx) : ctx.factory.restConfig().namespace;
-    const deployment = buildDeployment({ ...input, namespace });
-    if (dryRun === 'client') return print(ctx, [deployment], format, 'created (dry run)');
-
-    const discovery = ctx.factory.discovery();
-    const plan = await planObjects([{ object: deployment, file: 'deployment', document: 1, line: 1 }], discovery, namespace);
-    const results = await createObjects(plan, {
-      transport: ctx.factory.transport(),
-      discovery,
-      dryRun: dryRun as 'none' | 'server',
-      serverSide: Boolean(args['server-side']),
-      forceConflicts: Boolean(args['force-conflicts']),
-      signal: ctx.signal,
-      onResult: format ? undefined : (object, resource, action) => ctx.streams.stdout.write(`${objectName(resource, object.metadata!.name!)} ${action}\n`),
-    });
-    if (format) print(ctx, results, format, '', plan[0]!.resource);
-    if (args.wait) {
-      await waitForRollout({
-        transport: ctx.factory.transport(),
-        path: resourcePath(plan[0]!.resource!, { namespace, name }),
-        timeoutMs,
-        streams: ctx.streams,
-        signal: ctx.signal,
-      });
-    }
-    return ExitCode.ok;
   },
 };
+
+async function mkdeployRun(ctx: PluginContext<MkdeployArgs>): Promise<ExitCode> {
+  const { args } = ctx;
+  const positional = (args as unknown as { _: Array<string | number> })._.map(String);
+  const dryRun = args['dry-run'];
+  if (!['none', 'client', 'server'].includes(dryRun)) throw new UsageError(`invalid --dry-run "${dryRun}": use none, client or server`);
+  const format = args.output === undefined ? undefined : parseOutputFormat(args.output, ['json', 'yaml', 'name']);
+  const timeoutMs = parseDuration(args.timeout, '--timeout');
+  if (args['force-conflicts'] && !args['server-side']) throw new UsageError('--force-conflicts needs --server-side');
+
+  let objects: KubeObject[] | undefined;
+  if (args.filename.length > 0) {
+    if (positional.length > 0 || args.image) throw new UsageError('give either NAME --image IMAGE or -f PATH, not both');
+    if (dryRun === 'client') {
+      objects = (await readManifests(args.filename, ctx.streams.stdin)).map((o) => o.object);
+      return print(ctx, objects, format ?? 'name', 'created (dry run)');
+    }
+    return createFromManifests(ctx, format, dryRun as 'none' | 'server');
+  }
+  const [name, ...extra] = positional;
+  if (!name) throw new UsageError('NAME is required', { hint: "e.g. 'kubectl mkdeploy nginx --image nginx' or 'kubectl mkdeploy -f FILE'" });
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+  if (args.image === undefined) throw new UsageError('--image is required');
+  if (args.wait && dryRun !== 'none') throw new UsageError('--wait cannot be used with --dry-run');
+  // Checked before the kubeconfig is even read: bad input never costs a request.
+  const input = { name, image: args.image, replicas: args.replicas, port: args.port, labels: args.label, env: args.env, namespace: '' };
+  buildDeployment(input);
+  const namespace = dryRun === 'client' ? safeNamespace(ctx) : ctx.factory.restConfig().namespace;
+  const deployment = buildDeployment({ ...input, namespace });
+  if (dryRun === 'client') return print(ctx, [deployment], format, 'created (dry run)');
+
+  const discovery = ctx.factory.discovery();
+  const plan = await planObjects([{ object: deployment, file: 'deployment', document: 1, line: 1 }], discovery, namespace);
+  const results = await createObjects(plan, {
+    transport: ctx.factory.transport(),
+    discovery,
+    dryRun: dryRun as 'none' | 'server',
+    serverSide: Boolean(args['server-side']),
+    forceConflicts: Boolean(args['force-conflicts']),
+    signal: ctx.signal,
+    onResult: format ? undefined : (object, resource, action) => ctx.streams.stdout.write(`${objectName(resource, object.metadata!.name!)} ${action}\n`),
+  });
+  if (format) print(ctx, results, format, '', plan[0]!.resource);
+  if (args.wait) {
+    await waitForRollout({
+      transport: ctx.factory.transport(),
+      path: resourcePath(plan[0]!.resource!, { namespace, name }),
+      timeoutMs,
+      streams: ctx.streams,
+      signal: ctx.signal,
+    });
+  }
+  return ExitCode.ok;
+}
 
 async function createFromManifests(ctx: PluginContext<MkdeployArgs>, format: string | undefined, dryRun: 'none' | 'server'): Promise<ExitCode> {
   const sourced = await readManifests(ctx.args.filename, ctx.streams.stdin);

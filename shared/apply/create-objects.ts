@@ -6,7 +6,7 @@
  */
 import { fullName, resourcePath, type ApiResource } from '../discovery/api-resource.ts';
 import type { Discovery } from '../discovery/discovery-client.ts';
-import { ApiError, PluginError } from '../errors.ts';
+import { ApiError, ForbiddenError, PluginError, type DeniedRequest } from '../errors.ts';
 import { errorForStatus, parseStatus } from '../kube/api-errors.ts';
 import type { Transport } from '../kube/transport.ts';
 import { where } from '../manifests/parse-manifests.ts';
@@ -30,6 +30,7 @@ export interface CreateOptions {
 export async function createObjects(plan: PlannedObject[], options: CreateOptions): Promise<KubeObject[]> {
   // 1. Dry run of everything that can be checked now.
   const failures: string[] = [];
+  const denied: DeniedRequest[] = [];
   await Promise.all(
     plan
       .filter((p) => !p.dependsOnSet)
@@ -39,12 +40,13 @@ export async function createObjects(plan: PlannedObject[], options: CreateOption
         } catch (error) {
           if (!(error instanceof PluginError)) throw error;
           failures.push(`${where(p)}: ${error.message}`);
+          if (error instanceof ForbiddenError) denied.push({ verb: options.serverSide ? 'patch' : 'create', resource: p.resource!, namespace: p.namespace });
         }
       }),
   );
   if (failures.length > 0) {
-    const first = failures[0]!;
-    throw new ApiError(failures.length === 1 ? `nothing was created: ${first}` : `nothing was created; ${failures.length} objects were refused: ${failures.join('; ')}`);
+    const message = failures.length === 1 ? `nothing was created: ${failures[0]}` : `nothing was created; ${failures.length} objects were refused: ${failures.join('; ')}`;
+    throw denied.length > 0 ? new ForbiddenError(message, { denied }) : new ApiError(message);
   }
   if (options.dryRun === 'server') {
     const results: KubeObject[] = [];

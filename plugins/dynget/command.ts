@@ -18,6 +18,7 @@ export interface DyngetArgs extends ListArgs {
 export const dynget: PluginSpec<DyngetArgs> = {
   name: 'dynget',
   usage: 'kubectl dynget TYPE [NAME ...] [flags]\n  kubectl dynget --raw PATH',
+  positional: 'type-then-names',
   description: 'Read any resource, CRDs included, by the name you type (kind, plural, singular or short name).',
   listsAcrossNamespaces: true,
   examples: [

@@ -17,6 +17,7 @@ export const defaultTypes = 'pods,deployments,services';
 export const lsres: PluginSpec<ListArgs & { access?: boolean }> = {
   name: 'lsres',
   usage: 'kubectl lsres [TYPE[,TYPE...] ...] [flags]',
+  positional: 'types',
   description: 'List pods, deployments and services (or any resource types) like kubectl get.',
   listsAcrossNamespaces: true,
   examples: [

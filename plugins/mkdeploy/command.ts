@@ -35,6 +35,7 @@ export interface MkdeployArgs {
 export const mkdeploy: PluginSpec<MkdeployArgs> = {
   name: 'mkdeploy',
   usage: 'kubectl mkdeploy NAME --image IMAGE [--replicas N] [--port P] [flags]\n  kubectl mkdeploy -f PATH [-f PATH ...] [flags]',
+  positional: 'none',
   description: 'Create a Deployment, or any objects from manifests, all or nothing.',
   examples: [
     ['kubectl mkdeploy nginx-deployment --image nginx:latest --replicas 2 --wait', 'Create a Deployment and wait for its rollout'],

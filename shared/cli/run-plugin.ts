@@ -9,6 +9,10 @@ import { createFactory, type Factory } from '../kube/factory.ts';
 import { version } from '../version.ts';
 import { addCommonFlags, configFlagsFrom, type CommonArgs } from './common-flags.ts';
 import type { Streams } from './streams.ts';
+import { complete, formatCompletion, type OptionTable, type PositionalKind } from '../completion/complete.ts';
+import { completionScript } from '../completion/shell-scripts.ts';
+import { installKubectlShim } from '../completion/install-shim.ts';
+import { outputFormats } from '../output/formats.ts';
 
 export interface PluginContext<A> {
   /** The plugin's name (`lsres`), for messages and RBAC role names. */
@@ -27,6 +31,8 @@ export interface PluginSpec<A> {
   description: string;
   examples?: Array<[string, string]>;
   listsAcrossNamespaces?: boolean;
+  /** What positional arguments complete to (default: none). */
+  positional?: PositionalKind;
   options(y: Argv<CommonArgs>): Argv<A & CommonArgs>;
   run(ctx: PluginContext<A>): Promise<ExitCode | void>;
 }
@@ -39,25 +45,11 @@ export interface RunOptions {
 export async function runPlugin<A>(spec: PluginSpec<A>, argv: string[], streams: Streams, options: RunOptions = {}): Promise<ExitCode> {
   let verbosity = 0;
   try {
-    let y = yargs(argv)
-      .scriptName(`kubectl ${spec.name}`)
-      .usage(`${spec.description}\n\nUsage:\n  ${spec.usage}`)
-      .parserConfiguration({ 'camel-case-expansion': false, 'strip-aliased': true })
-      .strictOptions()
-      .version(false)
-      .option('version', { type: 'boolean', description: 'Print the version and exit' })
-      .help('help')
-      .alias('help', 'h')
-      .showHelpOnFail(false)
-      .exitProcess(false)
-      .wrap(Math.min(100, process.stdout.columns || 80))
-      .fail((message, error) => {
-        throw error instanceof PluginError ? error : new UsageError(usageMessage(message ?? error?.message ?? 'invalid arguments'), { hint: `see 'kubectl ${spec.name} --help'` });
-      });
-    for (const [cmd, text] of spec.examples ?? []) y = y.example(cmd, text);
-    const withOwn = spec.options(y as Argv<CommonArgs>);
+    const parser = () => buildParser(spec, argv);
+    if (argv[0] === '__complete') return await runCompletion(spec, argv.slice(1), streams, parser(), options);
+    if (argv[0] === 'completion') return runCompletionScript(spec, argv.slice(1), streams);
     let helpText = '';
-    const parsed = (await addCommonFlags(withOwn, { allNamespaces: spec.listsAcrossNamespaces ?? false }).parseAsync(argv, {}, (_err, _argv, output) => {
+    const parsed = (await parser().parseAsync(argv, {}, (_err, _argv, output) => {
       helpText = output;
     })) as A & CommonArgs & { help?: boolean; version?: boolean };
     if (parsed.help) {
@@ -80,6 +72,61 @@ export async function runPlugin<A>(spec: PluginSpec<A>, argv: string[], streams:
   } catch (error) {
     return reportError(error, streams, verbosity);
   }
+}
+
+function buildParser<A>(spec: PluginSpec<A>, argv: string[]): Argv<A & CommonArgs> {
+  let y = yargs(argv)
+    .scriptName(`kubectl ${spec.name}`)
+    .usage(`${spec.description}\n\nUsage:\n  ${spec.usage}`)
+    .parserConfiguration({ 'camel-case-expansion': false, 'strip-aliased': true })
+    .strictOptions()
+    .version(false)
+    .option('version', { type: 'boolean', description: 'Print the version and exit' })
+    .help('help')
+    .alias('help', 'h')
+    .showHelpOnFail(false)
+    .exitProcess(false)
+    .wrap(Math.min(100, process.stdout.columns || 80))
+    .fail((message, error) => {
+      throw error instanceof PluginError ? error : new UsageError(usageMessage(message ?? error?.message ?? 'invalid arguments'), { hint: `see 'kubectl ${spec.name} --help'` });
+    });
+  for (const [cmd, text] of spec.examples ?? []) y = y.example(cmd, text);
+  const withOwn = spec.options(y as Argv<CommonArgs>);
+  return addCommonFlags(withOwn, { allNamespaces: spec.listsAcrossNamespaces ?? false });
+}
+
+async function runCompletion<A>(spec: PluginSpec<A>, words: string[], streams: Streams, parser: Argv<A & CommonArgs>, options: RunOptions): Promise<ExitCode> {
+  const args = words.slice(0, -1);
+  const toComplete = words[words.length - 1] ?? '';
+  // Global flags typed before the word (--kubeconfig, --context, -n) shape the answers.
+  let parsed: CommonArgs = {};
+  try {
+    parsed = (await parser.parseAsync(args)) as CommonArgs;
+  } catch {
+    parsed = {};
+  }
+  const completion = await complete({
+    args,
+    toComplete,
+    options: (parser as unknown as { getOptions(): OptionTable }).getOptions(),
+    positional: spec.positional ?? 'none',
+    formats: outputFormats,
+    factory: () => createFactory(configFlagsFrom({ ...parsed, 'request-timeout': '2s' }), options.env ? { env: options.env } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
+  streams.stdout.write(formatCompletion(completion));
+  return ExitCode.ok;
+}
+
+function runCompletionScript<A>(spec: PluginSpec<A>, args: string[], streams: Streams): ExitCode {
+  if (args[0] === '--install-kubectl-shim') {
+    const file = installKubectlShim(spec.name);
+    streams.stderr.write(`wrote ${file}: 'kubectl ${spec.name} <TAB>' now completes (kubectl >= 1.26)\n`);
+    return ExitCode.ok;
+  }
+  if (args.length !== 1) throw new UsageError(`usage: kubectl ${spec.name} completion bash|zsh|fish, or completion --install-kubectl-shim`);
+  streams.stdout.write(completionScript(args[0]!, `kubectl-${spec.name}`));
+  return ExitCode.ok;
 }
 
 export function reportError(error: unknown, streams: Streams, verbosity = 0): ExitCode {

@@ -1,0 +1,111 @@
+/**
+ * `kubectl watchq [TYPE]`: an informer feeding a rate-limited work queue and workers, the
+ * heart of every Kubernetes controller (the seed's second practice), as a tool: print what
+ * changes, simulate failures (`--fail-on`), or run a shell command per key (`--exec`).
+ * Runs until SIGINT/SIGTERM, then drains and prints a summary.
+ */
+import type { Argv } from 'yargs';
+import type { CommonArgs } from '../../shared/cli/common-flags.ts';
+import type { PluginSpec } from '../../shared/cli/run-plugin.ts';
+import { fullName } from '../../shared/discovery/api-resource.ts';
+import { AccessDeniedError, ExitCode, NotFoundError, UsageError, type PluginError } from '../../shared/errors.ts';
+import { createInformer } from '../../shared/informer/informer.ts';
+import { createListWatch } from '../../shared/informer/list-watch.ts';
+import type { InformerObject } from '../../shared/informer/object-key.ts';
+import { promWorkqueueMetricsProvider } from '../../shared/metrics/prom-workqueue.ts';
+import { registerInformerMetrics } from '../../shared/metrics/prom-informer.ts';
+import { createRateLimitingQueue } from '../../shared/workqueue/rate-limiting-queue.ts';
+import { Controller } from './controller.ts';
+import { execHandler } from './exec-handler.ts';
+import { failOnHandler, noopHandler, type Handler } from './handler.ts';
+import { createWatchqRegistry, startMetricsServer, type MetricsServer } from './metrics-server.ts';
+import { addWatchqFlags, parseWatchqOptions, type WatchqArgs, type WatchqOptions } from './options.ts';
+import { createReporter, type Summary } from './output.ts';
+
+function buildHandler(options: WatchqOptions, output: (chunk: Buffer) => void): Handler {
+  const exec = options.exec === undefined ? noopHandler : execHandler({ command: options.exec, timeoutMs: options.execTimeoutMs, output });
+  return options.failOn ? failOnHandler(options.failOn, exec) : exec;
+}
+
+export const watchq: PluginSpec<WatchqArgs> = {
+  name: 'watchq',
+  usage: 'kubectl watchq [TYPE] [flags]',
+  description:
+    'Watch a resource type (default deployments) through an informer and a rate-limited work queue, the way controllers do: ' +
+    'print every change, or run a command per changed object, retrying failures with growing delays.',
+  listsAcrossNamespaces: true,
+  examples: [
+    ['kubectl watchq', 'Print "Sync/Add/Update for Deployment …" for every deployment, then for every change'],
+    ['kubectl watchq --fail-on test-deployment', 'Fail test-deployment on purpose: 5 retries with growing delays, then dropped'],
+    ['kubectl watchq pods -A -o json', 'Every pod in every namespace, one JSON event per line'],
+    ["kubectl watchq cm --exec './reconcile.sh' --workers 4", 'Run a script per changed ConfigMap (object JSON on stdin)'],
+    ['kubectl watchq --metrics-addr 127.0.0.1:9090', 'Also serve Prometheus metrics at http://127.0.0.1:9090/metrics'],
+  ],
+  options: (y: Argv<CommonArgs>) => addWatchqFlags(y),
+
+  async run(ctx) {
+    const { args, streams, factory, signal } = ctx;
+    const positional = (args as unknown as { _: Array<string | number> })._.map(String);
+    const options = parseWatchqOptions(args, positional);
+
+    const resource = await factory.discovery().resolveOne(options.type);
+    if (!resource.verbs.includes('list') || !resource.verbs.includes('watch')) {
+      throw new UsageError(`${fullName(resource)} cannot be watched (the server allows only: ${resource.verbs.join(', ') || 'nothing'})`);
+    }
+    const namespace = options.allNamespaces ? undefined : factory.restConfig().namespace;
+    const reporter = createReporter(options.output, streams, resource.kind);
+    let summary = (): Summary => ({ synced: 0, deleted: 0, retried: 0, dropped: 0 });
+
+    let metrics: MetricsServer | undefined;
+    let metricsProvider;
+    const registry = options.metricsAddr ? createWatchqRegistry(() => summary()) : undefined;
+    if (registry && options.metricsAddr) {
+      metricsProvider = promWorkqueueMetricsProvider(registry);
+      metrics = await startMetricsServer(options.metricsAddr, registry);
+      reporter.info(`Serving metrics at ${metrics.url}`);
+    }
+
+    // Before the first sync, a denial or an unknown namespace will not fix itself: stop with its code.
+    const stopper = new AbortController();
+    const stop = (): void => stopper.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    let fatal: PluginError | undefined;
+
+    const informer = createInformer<InformerObject>({
+      listWatch: createListWatch(factory.transport(), resource, { namespace, labelSelector: options.labelSelector }),
+      resyncMs: options.resyncMs,
+      onProblem: (problem) => {
+        if (!informer.hasSynced() && (problem.error instanceof AccessDeniedError || problem.error instanceof NotFoundError)) {
+          fatal = problem.error;
+          stopper.abort();
+          return;
+        }
+        reporter.problem(problem, informer.description);
+      },
+    });
+    if (registry) registerInformerMetrics(registry, () => [{ resource: fullName(resource), stats: () => informer.stats() }]);
+
+    const queue = createRateLimitingQueue<string>({ name: fullName(resource), ...(metricsProvider ? { metricsProvider } : {}) });
+    const controller = new Controller({
+      informer,
+      queue,
+      handler: buildHandler(options, (chunk) => streams.stderr.write(chunk.toString())),
+      reporter,
+      kind: resource.kind,
+      workers: options.workers,
+      maxRetries: options.maxRetries,
+      drainTimeoutMs: options.execTimeoutMs > 0 ? options.execTimeoutMs + 5000 : 30_000,
+    });
+    summary = () => controller.summary();
+
+    try {
+      const result = await controller.run(stopper.signal);
+      if (fatal) throw fatal;
+      reporter.summary(result);
+      return ExitCode.ok;
+    } finally {
+      signal.removeEventListener('abort', stop);
+      await metrics?.close();
+    }
+  },
+};

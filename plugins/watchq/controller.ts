@@ -1,0 +1,165 @@
+/**
+ * The controller loop of client-go's workqueue example, the seed's second practice:
+ * the informer puts keys on a rate-limiting queue; `workers` workers take a key, read the
+ * cached object, run the handler, and then
+ * - success → `forget` (the key's backoff starts over);
+ * - failure → `addRateLimited` while `numRequeues < maxRetries` (5 ms, 10 ms, 20 ms, … with the
+ *   default controller limiter), else `forget` and drop it;
+ * - `done` in every case, so a key updated meanwhile runs once more, never twice at once.
+ * Many updates to a key while it waits collapse into one run.
+ *
+ * Stopping (the signal aborts): the informer stops, the queue stops handing out keys, the
+ * handlers already running finish (after `drainTimeoutMs` they are told to stop), and `run`
+ * resolves with the counts.
+ */
+import type { Informer } from '../../shared/informer/informer.ts';
+import { objectKey, type InformerObject } from '../../shared/informer/object-key.ts';
+import type { RateLimitingQueue } from '../../shared/workqueue/rate-limiting-queue.ts';
+import type { Handler, WorkItem } from './handler.ts';
+import type { Reporter, Summary } from './output.ts';
+
+export interface ControllerOptions {
+  informer: Informer<InformerObject>;
+  queue: RateLimitingQueue<string>;
+  handler: Handler;
+  reporter: Reporter;
+  kind: string;
+  workers: number;
+  maxRetries: number;
+  /** How long running handlers get to finish after the stop signal (default 30 s). */
+  drainTimeoutMs?: number;
+}
+
+export class Controller {
+  readonly #o: ControllerOptions;
+  /** The last version of deleted objects, until their delete has been handled. */
+  readonly #tombstones = new Map<string, InformerObject>();
+  readonly #summary: Summary = { synced: 0, deleted: 0, retried: 0, dropped: 0 };
+  /** Aborted when draining takes too long: handlers should give up. */
+  readonly #handlerStop = new AbortController();
+  #stopping = false;
+
+  constructor(options: ControllerOptions) {
+    this.#o = options;
+    const { informer, queue } = options;
+    informer.addEventHandler({
+      onAdd: (object) => this.#enqueue(objectKey(object)),
+      onUpdate: (_old, object) => this.#enqueue(objectKey(object)),
+      onDelete: (object) => {
+        const key = objectKey(object);
+        this.#tombstones.set(key, object);
+        queue.add(key);
+      },
+    });
+  }
+
+  #enqueue(key: string): void {
+    this.#tombstones.delete(key);
+    this.#o.queue.add(key);
+  }
+
+  summary(): Summary {
+    return { ...this.#summary };
+  }
+
+  /**
+   * Runs the informer, waits for its first sync, then the workers, until `signal` aborts.
+   * Resolves with the counts once the workers have stopped.
+   */
+  async run(signal: AbortSignal): Promise<Summary> {
+    const { informer, queue, reporter } = this.#o;
+    const informerDone = informer.run(signal);
+    const stop = (): void => {
+      this.#stopping = true;
+      informer.stop();
+      queue.shutDown();
+    };
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+
+    try {
+      if (await informer.waitForSync(signal)) {
+        reporter.synced(informer.store.size);
+        const workers = Array.from({ length: this.#o.workers }, () => this.#worker());
+        await this.#drain(Promise.all(workers), signal);
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
+      stop();
+      await informerDone;
+    }
+    return this.summary();
+  }
+
+  /** Waits for the workers; once stopping, for at most the drain timeout (then tells handlers to stop). */
+  async #drain(workers: Promise<unknown>, signal: AbortSignal): Promise<void> {
+    await Promise.race([workers, new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), this.#o.drainTimeoutMs ?? 30_000)));
+    const finished = await Promise.race([workers.then(() => false), timedOut]);
+    clearTimeout(timer);
+    if (finished) {
+      this.#handlerStop.abort();
+      // Give the handlers a moment to wind down after being told to stop.
+      await Promise.race([workers, new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())]);
+    }
+  }
+
+  async #worker(): Promise<void> {
+    const { queue } = this.#o;
+    for (;;) {
+      const next = await queue.get();
+      if (next.shutdown) return;
+      const key = next.item;
+      try {
+        // Stopping: leave queued keys alone.
+        if (!this.#stopping) await this.#process(key);
+      } finally {
+        queue.done(key);
+      }
+    }
+  }
+
+  async #process(key: string): Promise<void> {
+    const { informer, queue, handler, reporter, kind, maxRetries } = this.#o;
+    const cached = informer.store.getByKey(key);
+    const item: WorkItem = {
+      key,
+      event: cached === undefined ? 'delete' : 'sync',
+      object: cached ?? this.#tombstones.get(key),
+      attempt: queue.numRequeues(key) + 1,
+      kind,
+    };
+    const started = performance.now();
+    try {
+      await handler.handle(item, this.#handlerStop.signal);
+    } catch (thrown) {
+      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      const durationMs = performance.now() - started;
+      const retries = queue.numRequeues(key);
+      if (retries < maxRetries) {
+        this.#summary.retried++;
+        reporter.retry(item, retries, error, durationMs);
+        queue.addRateLimited(key);
+      } else {
+        this.#summary.dropped++;
+        reporter.drop(item, error, durationMs);
+        queue.forget(key);
+        this.#forgetTombstone(item);
+      }
+      return;
+    }
+    queue.forget(key);
+    if (item.event === 'delete') {
+      this.#summary.deleted++;
+      this.#forgetTombstone(item);
+    } else {
+      this.#summary.synced++;
+    }
+    reporter.handled(item, performance.now() - started);
+  }
+
+  #forgetTombstone(item: WorkItem): void {
+    if (item.event === 'delete' && this.#tombstones.get(item.key) === item.object) this.#tombstones.delete(item.key);
+  }
+}

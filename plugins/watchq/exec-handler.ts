@@ -1,0 +1,140 @@
+/**
+ * `--exec CMD`: a shell command per key, so a shell script can be a controller. The command
+ * runs under `/bin/sh -c` in its own process group with the object's JSON on stdin and
+ * WATCHQ_KEY, WATCHQ_EVENT (sync|delete), WATCHQ_ATTEMPT (1, 2, …), WATCHQ_KIND,
+ * WATCHQ_NAMESPACE and WATCHQ_NAME in its environment. Exit 0 is success; anything else, or
+ * running past the timeout (the group is sent SIGTERM, then SIGKILL 2 s later), is a failure.
+ *
+ * The command's stdout and stderr go to watchq's stderr, so watchq's stdout stays the event log.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../../shared/errors.ts';
+import { splitKey } from '../../shared/informer/object-key.ts';
+import type { Handler } from './handler.ts';
+
+export interface ExecHandlerOptions {
+  command: string;
+  /** 0: no limit. */
+  timeoutMs: number;
+  /** Where the command's output goes. */
+  output: (chunk: Buffer) => void;
+  env?: NodeJS.ProcessEnv;
+  /** Between SIGTERM and SIGKILL (default 2 s). */
+  killGraceMs?: number;
+}
+
+/** Words the shell runs itself: no file to look for. */
+const shellWords = new Set([
+  '.', ':', '[', 'alias', 'break', 'case', 'cd', 'command', 'continue', 'echo', 'eval', 'exec', 'exit', 'export', 'false', 'for', 'if',
+  'printf', 'read', 'return', 'set', 'shift', 'test', 'trap', 'true', 'type', 'ulimit', 'umask', 'unset', 'until', 'wait', 'while', '{', '(', '!',
+]);
+
+/** The program a shell command line starts with (after `VAR=value` assignments), unquoted. */
+export function commandWord(command: string): string {
+  const words = command.trim().match(/(?:'[^']*'|"(?:[^"\\]|\\.)*"|[^\s'"])+/g) ?? [];
+  const word = words.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) ?? '';
+  return word.replace(/'([^']*)'|"((?:[^"\\]|\\.)*)"/g, (_m, single: string | undefined, double: string | undefined) => single ?? double!.replace(/\\(.)/g, '$1'));
+}
+
+/**
+ * Checks that CMD's program exists and is executable (exit 2 otherwise, before anything
+ * starts); returns its path, or the word itself for a shell builtin.
+ */
+export function resolveExecCommand(command: string, env: NodeJS.ProcessEnv = process.env): string {
+  const word = commandWord(command);
+  if (word === '') throw new UsageError('--exec needs a command');
+  if (shellWords.has(word)) return word;
+  const executable = (file: string): boolean => {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (word.includes('/')) {
+    if (!fs.existsSync(word)) throw new UsageError(`--exec: ${word}: no such file`);
+    if (!executable(word)) throw new UsageError(`--exec: ${word}: permission denied (not an executable file)`, { hint: `chmod +x ${word}` });
+    return path.resolve(word);
+  }
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    const file = path.join(dir, word);
+    if (executable(file)) return file;
+  }
+  throw new UsageError(`--exec: ${word}: command not found`, { hint: 'give a path (./script.sh) or a command on PATH' });
+}
+
+export function execHandler(options: ExecHandlerOptions): Handler {
+  const graceMs = options.killGraceMs ?? 2000;
+  return {
+    handle(item, signal) {
+      const { namespace, name } = splitKey(item.key);
+      return new Promise<void>((resolve, reject) => {
+        const child = spawn('/bin/sh', ['-c', options.command], {
+          stdio: ['pipe', 'pipe', 'pipe'],
+          detached: true,
+          env: {
+            ...(options.env ?? process.env),
+            WATCHQ_KEY: item.key,
+            WATCHQ_EVENT: item.event,
+            WATCHQ_ATTEMPT: String(item.attempt),
+            WATCHQ_KIND: item.kind,
+            WATCHQ_NAMESPACE: namespace ?? '',
+            WATCHQ_NAME: name,
+          },
+        });
+        let why: string | undefined;
+        let killTimer: NodeJS.Timeout | undefined;
+        const kill = (reason: string): void => {
+          if (why !== undefined) return;
+          why = reason;
+          signalGroup(child.pid, 'SIGTERM');
+          killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), graceMs);
+        };
+        const timer = options.timeoutMs > 0 ? setTimeout(() => kill(`timed out after ${formatMs(options.timeoutMs)} (killed)`), options.timeoutMs) : undefined;
+        const onAbort = (): void => kill('stopped while watchq shut down (killed)');
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
+
+        child.stdout.on('data', options.output);
+        child.stderr.on('data', options.output);
+        // A command that does not read stdin closes it: that is fine.
+        child.stdin.on('error', () => {});
+        child.stdin.end(`${JSON.stringify(item.object ?? null)}\n`);
+
+        child.once('error', (error) => {
+          cleanup();
+          reject(new Error(`exec "${options.command}": ${error.message}`, { cause: error }));
+        });
+        child.once('close', (code, sig) => {
+          cleanup();
+          if (why !== undefined) reject(new Error(`exec "${options.command}" ${why}`));
+          else if (code === 0) resolve();
+          else if (code !== null) reject(new Error(`exec "${options.command}" exited with status ${code}`));
+          else reject(new Error(`exec "${options.command}" was killed by ${sig}`));
+        });
+        function cleanup(): void {
+          clearTimeout(timer);
+          clearTimeout(killTimer);
+          signal.removeEventListener('abort', onAbort);
+        }
+      });
+    },
+  };
+}
+
+function signalGroup(pid: number | undefined, sig: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    // Already gone.
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}

@@ -1,0 +1,110 @@
+/**
+ * watchq's own flags and their checks. Everything a user can get wrong is checked here, before
+ * any request, and fails with exit 2.
+ */
+import type { Argv } from 'yargs';
+import type { CommonArgs } from '../../shared/cli/common-flags.ts';
+import { parseDuration } from '../../shared/cli/duration.ts';
+import { UsageError } from '../../shared/errors.ts';
+import { resolveExecCommand } from './exec-handler.ts';
+
+export interface WatchqArgs {
+  selector?: string;
+  workers: number;
+  'max-retries': number;
+  resync: string;
+  'fail-on'?: string;
+  exec?: string;
+  'exec-timeout': string;
+  output: string;
+  'metrics-addr'?: string;
+  'all-namespaces'?: boolean;
+}
+
+export type OutputFormat = 'text' | 'json';
+
+export interface ListenAddress {
+  /** Empty: every interface (`:9090`). */
+  host: string;
+  port: number;
+}
+
+export interface WatchqOptions {
+  type: string;
+  allNamespaces: boolean;
+  labelSelector: string | undefined;
+  workers: number;
+  maxRetries: number;
+  /** 0: no resync. */
+  resyncMs: number;
+  failOn: RegExp | undefined;
+  exec: string | undefined;
+  /** 0: no limit. */
+  execTimeoutMs: number;
+  output: OutputFormat;
+  metricsAddr: ListenAddress | undefined;
+}
+
+export const defaultType = 'deployments';
+
+export function addWatchqFlags(y: Argv<CommonArgs>): Argv<CommonArgs & WatchqArgs> {
+  return y
+    .option('selector', { alias: 'l', type: 'string', description: 'Label selector to filter on, e.g. -l app=nginx' })
+    .option('workers', { type: 'number', default: 1, description: 'Keys handled at the same time (never two workers on one key)' })
+    .option('max-retries', { type: 'number', default: 5, description: 'Retries of a failing key (with growing delays) before it is dropped' })
+    .option('resync', { type: 'string', default: '0', description: 'Hand every cached object to the handler again this often (e.g. 10m); 0 = never' })
+    .option('fail-on', { type: 'string', description: 'Simulate a handler error for keys (namespace/name) matching this regular expression' })
+    .option('exec', { type: 'string', description: 'Run this shell command per key: object JSON on stdin; WATCHQ_KEY, WATCHQ_EVENT, WATCHQ_ATTEMPT in the environment; exit 0 = done' })
+    .option('exec-timeout', { type: 'string', default: '30s', description: 'Kill an --exec command running longer than this (a failure); 0 = no limit' })
+    .option('output', { alias: 'o', type: 'string', default: 'text', description: 'Output format: text or json (one object per line)' })
+    .option('metrics-addr', { type: 'string', description: 'Serve Prometheus metrics on HOST:PORT at /metrics (e.g. 127.0.0.1:9090, :9090)' }) as unknown as Argv<CommonArgs & WatchqArgs>;
+}
+
+function wholeNumber(value: number, flag: string, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw new UsageError(`invalid value ${value} for ${flag}: must be a whole number ≥ ${min}`);
+  return value;
+}
+
+/** `127.0.0.1:9090`, `localhost:0`, `[::1]:9090`, `:9090` (every interface). */
+export function parseListenAddress(value: string, flag = '--metrics-addr'): ListenAddress {
+  const match = value.match(/^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/);
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port > 65535) {
+    throw new UsageError(`invalid ${flag} "${value}": expected HOST:PORT`, { hint: 'e.g. 127.0.0.1:9090, or :9090 for every interface' });
+  }
+  return { host: match[1] ?? match[2] ?? '', port };
+}
+
+export function parseFailOn(value: string): RegExp {
+  try {
+    return new RegExp(value);
+  } catch (error) {
+    throw new UsageError(`invalid --fail-on regular expression "${value}": ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Checks every flag; `env` is where an --exec command is looked up (PATH). */
+export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: string[], env: NodeJS.ProcessEnv = process.env): WatchqOptions {
+  if (positional.length > 1) throw new UsageError(`watchq takes one resource type, got ${positional.length}: ${positional.join(' ')}`, { hint: "e.g. 'kubectl watchq deployments'" });
+  const type = positional[0] ?? defaultType;
+  if (type.includes(',')) throw new UsageError(`watchq watches one resource type, not "${type}"`);
+  if (args.output !== 'text' && args.output !== 'json') throw new UsageError(`invalid output format "${args.output}": allowed values are text, json`);
+  const exec = args.exec;
+  if (exec !== undefined) {
+    if (exec.trim() === '') throw new UsageError('--exec needs a command');
+    resolveExecCommand(exec, env);
+  }
+  return {
+    type,
+    allNamespaces: Boolean(args['all-namespaces']),
+    labelSelector: args.selector || undefined,
+    workers: wholeNumber(args.workers, '--workers', 1),
+    maxRetries: wholeNumber(args['max-retries'], '--max-retries', 0),
+    resyncMs: parseDuration(args.resync, '--resync'),
+    failOn: args['fail-on'] === undefined ? undefined : parseFailOn(args['fail-on']),
+    exec,
+    execTimeoutMs: parseDuration(args['exec-timeout'], '--exec-timeout'),
+    output: args.output,
+    metricsAddr: args['metrics-addr'] === undefined ? undefined : parseListenAddress(args['metrics-addr']),
+  };
+}

@@ -1,0 +1,222 @@
+import test from 'ava';
+import type { ApiResource } from '../../../../shared/discovery/api-resource.ts';
+import { createInformer } from '../../../../shared/informer/informer.ts';
+import { createListWatch } from '../../../../shared/informer/list-watch.ts';
+import type { InformerObject } from '../../../../shared/informer/object-key.ts';
+import { createRateLimitingQueue } from '../../../../shared/workqueue/rate-limiting-queue.ts';
+import { Controller } from '../../../../plugins/watchq/controller.ts';
+import { failOnHandler, type Handler, type WorkItem } from '../../../../plugins/watchq/handler.ts';
+import type { Reporter } from '../../../../plugins/watchq/output.ts';
+import { FakeClock } from '../../../helpers/fake-clock.ts';
+import { FakeTransport, flush, page } from '../../../shared/informer/fake-transport.ts';
+
+const deployments: ApiResource = {
+  group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true,
+  shortNames: [], categories: [], verbs: ['list', 'watch'], subresources: [], preferredVersion: true, groupPriority: 1, versionPriority: 0,
+};
+
+function dep(name: string, rv: string): InformerObject {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'default', resourceVersion: rv }, spec: { replicas: 1 } };
+}
+
+/** A reporter that keeps `event key attempt` lines. */
+function recordingReporter(): Reporter & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    synced: (n) => lines.push(`synced ${n}`),
+    handled: (item) => lines.push(`${item.event} ${item.key} ${item.attempt}`),
+    retry: (item, retry, error) => lines.push(`retry ${item.key} ${item.attempt} retry=${retry} ${error.message}`),
+    drop: (item, error) => lines.push(`drop ${item.key} ${item.attempt} ${error.message}`),
+    problem: (p) => lines.push(`problem ${p.error.message}`),
+    info: () => {},
+    summary: () => {},
+  };
+}
+
+/** A handler whose runs the test records and may hold open. */
+function controllableHandler(): Handler & { runs: WorkItem[]; hold: Set<string>; release(key: string): void; running: Map<string, number> } {
+  const waiting = new Map<string, Array<() => void>>();
+  const running = new Map<string, number>();
+  const h = {
+    runs: [] as WorkItem[],
+    hold: new Set<string>(),
+    running,
+    release(key: string) {
+      for (const resolve of waiting.get(key) ?? []) resolve();
+      waiting.delete(key);
+    },
+    async handle(item: WorkItem, signal: AbortSignal) {
+      h.runs.push(item);
+      running.set(item.key, (running.get(item.key) ?? 0) + 1);
+      if ((running.get(item.key) ?? 0) > 1) throw new Error(`two workers on ${item.key}`);
+      try {
+        if (h.hold.has(item.key)) {
+          await new Promise<void>((resolve) => {
+            waiting.set(item.key, [...(waiting.get(item.key) ?? []), resolve]);
+            signal.addEventListener('abort', () => resolve(), { once: true });
+          });
+        }
+      } finally {
+        running.set(item.key, running.get(item.key)! - 1);
+      }
+    },
+  };
+  return h;
+}
+
+function setup(items: InformerObject[], handler: Handler, options: { workers?: number; maxRetries?: number; drainTimeoutMs?: number } = {}) {
+  const transport = new FakeTransport();
+  transport.listReplies.push(page('10', items));
+  const clock = new FakeClock(0);
+  const informer = createInformer({ listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0 });
+  const queue = createRateLimitingQueue<string>({ clock });
+  const reporter = recordingReporter();
+  const controller = new Controller({
+    informer,
+    queue,
+    handler,
+    reporter,
+    kind: 'Deployment',
+    workers: options.workers ?? 1,
+    maxRetries: options.maxRetries ?? 5,
+    drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
+  });
+  const stopper = new AbortController();
+  const done = controller.run(stopper.signal);
+  return { transport, clock, informer, queue, reporter, controller, stopper, done };
+}
+
+test("the seed's scenario: others synced once; test-deployment tried 6 times with 5, 10, 20, 40, 80 ms delays, then dropped", async (t) => {
+  const inner = controllableHandler();
+  const s = setup([dep('demo-1', '1'), dep('test-deployment', '2'), dep('demo-2', '3')], failOnHandler(/test-deployment/, inner));
+  await flush();
+  const attemptsAt: number[] = [];
+  const record = () => {
+    const n = s.reporter.lines.filter((l) => l.startsWith('retry default/test-deployment') || l.startsWith('drop default/test-deployment')).length;
+    while (attemptsAt.length < n) attemptsAt.push(s.clock.now());
+  };
+  record();
+  for (let i = 0; i < 200; i++) {
+    s.clock.step(1);
+    await flush(2);
+    record();
+  }
+  const tries = s.reporter.lines.filter((l) => l.includes('default/test-deployment'));
+  t.deepEqual(tries, [
+    'retry default/test-deployment 1 retry=0 simulated error for deployment test-deployment',
+    'retry default/test-deployment 2 retry=1 simulated error for deployment test-deployment',
+    'retry default/test-deployment 3 retry=2 simulated error for deployment test-deployment',
+    'retry default/test-deployment 4 retry=3 simulated error for deployment test-deployment',
+    'retry default/test-deployment 5 retry=4 simulated error for deployment test-deployment',
+    'drop default/test-deployment 6 simulated error for deployment test-deployment',
+  ]);
+  t.deepEqual(attemptsAt.map((a, i) => (i === 0 ? 0 : a - attemptsAt[i - 1]!)), [0, 5, 10, 20, 40, 80]);
+  t.deepEqual(s.reporter.lines.filter((l) => l.startsWith('sync ')), ['sync default/demo-1 1', 'sync default/demo-2 1']);
+  t.is(s.reporter.lines[0], 'synced 3');
+  t.deepEqual(inner.runs.map((r) => r.key), ['default/demo-1', 'default/demo-2'], 'fail-on never reaches the inner handler');
+  s.stopper.abort();
+  t.deepEqual(await s.done, { synced: 2, deleted: 0, retried: 5, dropped: 1 });
+});
+
+test('--max-retries 0 drops at the first failure', async (t) => {
+  const s = setup([dep('bad', '1')], failOnHandler(/bad/), { maxRetries: 0 });
+  await flush();
+  t.deepEqual(s.reporter.lines, ['synced 1', 'drop default/bad 1 simulated error for deployment bad']);
+  s.stopper.abort();
+  await s.done;
+});
+
+test('20 updates while the handler runs collapse into one more run', async (t) => {
+  const handler = controllableHandler();
+  handler.hold.add('default/busy');
+  const s = setup([dep('busy', '1')], handler);
+  await flush();
+  t.is(handler.runs.length, 1);
+  for (let i = 0; i < 20; i++) s.transport.watch.send({ type: 'MODIFIED', object: dep('busy', String(100 + i)) });
+  await flush();
+  t.is(handler.runs.length, 1, 'never two runs of one key at once');
+  handler.hold.delete('default/busy');
+  handler.release('default/busy');
+  await flush();
+  t.is(handler.runs.length, 2);
+  t.is(handler.runs[1]!.object?.metadata?.resourceVersion, '119', 'the second run reads the latest cached object');
+  s.stopper.abort();
+  await s.done;
+});
+
+test('a delete runs the handler with the last known object; a success is reported as deleted', async (t) => {
+  const handler = controllableHandler();
+  const s = setup([dep('x', '1')], handler);
+  await flush();
+  s.transport.watch.send({ type: 'DELETED', object: dep('x', '7') });
+  await flush();
+  t.like(handler.runs[1], { key: 'default/x', event: 'delete', attempt: 1 });
+  t.is(handler.runs[1]!.object?.metadata?.resourceVersion, '7');
+  t.deepEqual(s.reporter.lines, ['synced 1', 'sync default/x 1', 'delete default/x 1']);
+  s.stopper.abort();
+  t.like(await s.done, { synced: 1, deleted: 1 });
+});
+
+test('several workers handle different keys at once, never one key twice', async (t) => {
+  const handler = controllableHandler();
+  for (const k of ['a', 'b', 'c']) handler.hold.add(`default/${k}`);
+  const s = setup([dep('a', '1'), dep('b', '2'), dep('c', '3')], handler, { workers: 2 });
+  await flush();
+  t.deepEqual(handler.runs.map((r) => r.key), ['default/a', 'default/b']);
+  s.transport.watch.send({ type: 'MODIFIED', object: dep('a', '9') });
+  await flush();
+  t.is(handler.runs.length, 2);
+  handler.release('default/a');
+  await flush();
+  t.deepEqual(handler.runs.map((r) => r.key), ['default/a', 'default/b', 'default/c']);
+  for (const k of ['a', 'b', 'c']) handler.hold.delete(`default/${k}`);
+  handler.release('default/b');
+  handler.release('default/c');
+  await flush();
+  t.is(handler.runs.filter((r) => r.key === 'default/a').length, 2);
+  s.stopper.abort();
+  await s.done;
+});
+
+test('stopping lets the running handler finish and takes no more keys', async (t) => {
+  const handler = controllableHandler();
+  handler.hold.add('default/a');
+  const s = setup([dep('a', '1'), dep('b', '2')], handler);
+  await flush();
+  s.stopper.abort();
+  let finished = false;
+  void s.done.then(() => (finished = true));
+  await flush();
+  t.false(finished, 'waits for the running handler');
+  handler.release('default/a');
+  const summary = await s.done;
+  t.deepEqual(handler.runs.map((r) => r.key), ['default/a'], 'b was queued but not started');
+  t.deepEqual(summary, { synced: 1, deleted: 0, retried: 0, dropped: 0 });
+});
+
+test('a handler still running after the drain timeout is told to stop', async (t) => {
+  const handler = controllableHandler();
+  handler.hold.add('default/a');
+  const s = setup([dep('a', '1')], handler, { drainTimeoutMs: 20 });
+  await flush();
+  s.stopper.abort();
+  await s.done;
+  t.is(handler.runs.length, 1);
+  t.is(handler.running.get('default/a'), 0);
+});
+
+test('stopped before the first sync: no workers, empty summary', async (t) => {
+  const transport = new FakeTransport();
+  transport.listReplies.push(new Error('connection refused'));
+  const clock = new FakeClock(0);
+  const informer = createInformer({ listWatch: createListWatch(transport, deployments), clock, random: () => 0 });
+  const reporter = recordingReporter();
+  const controller = new Controller({ informer, queue: createRateLimitingQueue<string>({ clock }), handler: controllableHandler(), reporter, kind: 'Deployment', workers: 1, maxRetries: 5 });
+  const stopper = new AbortController();
+  const done = controller.run(stopper.signal);
+  await flush();
+  stopper.abort();
+  t.deepEqual(await done, { synced: 0, deleted: 0, retried: 0, dropped: 0 });
+  t.deepEqual(reporter.lines, []);
+});

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { execHandler } from '../../../../plugins/watchq/exec-handler.ts';
+import type { WorkItem } from '../../../../plugins/watchq/handler.ts';
+
+const item: WorkItem = {
+  key: 'default/web',
+  event: 'sync',
+  object: { kind: 'Deployment', metadata: { name: 'web', namespace: 'default' } },
+  attempt: 2,
+  kind: 'Deployment',
+};
+const never = new AbortController().signal;
+
+function collect(): { output: (chunk: Buffer) => void; text: () => string } {
+  let text = '';
+  return { output: (chunk) => (text += chunk.toString()), text: () => text };
+}
+
+test('the command gets the object on stdin and WATCHQ_* in its environment; exit 0 succeeds', async (t) => {
+  const out = collect();
+  const h = execHandler({ command: 'echo "$WATCHQ_KEY $WATCHQ_EVENT $WATCHQ_ATTEMPT $WATCHQ_KIND $WATCHQ_NAMESPACE $WATCHQ_NAME"; cat', timeoutMs: 5000, output: out.output });
+  await h.handle(item, never);
+  const [env, stdin] = out.text().split('\n');
+  t.is(env, 'default/web sync 2 Deployment default web');
+  t.deepEqual(JSON.parse(stdin!), item.object);
+});
+
+test('a non-zero exit is a failure naming the status', async (t) => {
+  const h = execHandler({ command: 'echo failing >&2; exit 3', timeoutMs: 5000, output: () => {} });
+  await t.throwsAsync(h.handle(item, never), { message: 'exec "echo failing >&2; exit 3" exited with status 3' });
+});
+
+test('a command that ignores stdin is fine', async (t) => {
+  const h = execHandler({ command: 'true', timeoutMs: 5000, output: () => {} });
+  await t.notThrowsAsync(h.handle({ ...item, object: { big: 'x'.repeat(1 << 20) } }, never));
+});
+
+test('the timeout kills the whole process group and fails', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'watchq-timeout-'));
+  const marker = path.join(dir, 'survived');
+  // A child of the shell that would outlive a kill of the shell alone.
+  const h = execHandler({ command: `(sleep 1; touch ${marker}) & sleep 30`, timeoutMs: 200, output: () => {} });
+  const started = performance.now();
+  await t.throwsAsync(h.handle(item, never), { message: /timed out after 200ms \(killed\)/ });
+  t.true(performance.now() - started < 3000);
+  await new Promise((resolve) => setTimeout(resolve, 1300));
+  t.false(fs.existsSync(marker), 'the background child was killed too');
+  fs.rmSync(dir, { recursive: true });
+});
+
+test('a command ignoring SIGTERM is killed after the grace period', async (t) => {
+  const h = execHandler({ command: "trap '' TERM; sleep 30", timeoutMs: 100, killGraceMs: 200, output: () => {} });
+  const started = performance.now();
+  await t.throwsAsync(h.handle(item, never), { message: /timed out/ });
+  t.true(performance.now() - started < 3000);
+});
+
+test('the abort signal (drain timeout) stops a running command', async (t) => {
+  const controller = new AbortController();
+  const h = execHandler({ command: 'sleep 30', timeoutMs: 0, output: () => {} });
+  const run = h.handle(item, controller.signal);
+  setTimeout(() => controller.abort(), 100);
+  await t.throwsAsync(run, { message: /stopped while watchq shut down/ });
+});

@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { UsageError } from '../../../../shared/errors.ts';
+import { commandWord, resolveExecCommand } from '../../../../plugins/watchq/exec-handler.ts';
+import { parseListenAddress, parseWatchqOptions, type WatchqArgs } from '../../../../plugins/watchq/options.ts';
+
+const defaults: WatchqArgs = { workers: 1, 'max-retries': 5, resync: '0', 'exec-timeout': '30s', output: 'text' };
+
+test('defaults: deployments, 1 worker, 5 retries, no resync, 30 s exec timeout, text', (t) => {
+  const o = parseWatchqOptions(defaults, []);
+  t.like(o, { type: 'deployments', workers: 1, maxRetries: 5, resyncMs: 0, execTimeoutMs: 30_000, output: 'text', allNamespaces: false });
+  t.is(o.failOn, undefined);
+  t.is(o.metricsAddr, undefined);
+});
+
+test('flags are parsed', (t) => {
+  const o = parseWatchqOptions({ ...defaults, workers: 4, 'max-retries': 0, resync: '1m30s', 'fail-on': '^default/test-', exec: 'true', 'exec-timeout': '500ms', output: 'json', 'metrics-addr': ':9090', 'all-namespaces': true, selector: 'app=x' }, ['pods']);
+  t.like(o, { type: 'pods', workers: 4, maxRetries: 0, resyncMs: 90_000, exec: 'true', execTimeoutMs: 500, output: 'json', allNamespaces: true, labelSelector: 'app=x' });
+  t.true(o.failOn!.test('default/test-deployment'));
+  t.deepEqual(o.metricsAddr, { host: '', port: 9090 });
+});
+
+const bad: Array<[string, Partial<WatchqArgs>, string[], RegExp]> = [
+  ['--workers 0', { workers: 0 }, [], /--workers: must be a whole number ≥ 1/],
+  ['--workers 1.5', { workers: 1.5 }, [], /--workers/],
+  ['--workers abc', { workers: NaN }, [], /--workers/],
+  ['--max-retries -1', { 'max-retries': -1 }, [], /--max-retries: must be a whole number ≥ 0/],
+  ['--fail-on (', { 'fail-on': '(' }, [], /invalid --fail-on regular expression "\("/],
+  ['--exec not found', { exec: 'no-such-command-xyz --flag' }, [], /--exec: no-such-command-xyz: command not found/],
+  ['--exec empty', { exec: '  ' }, [], /--exec needs a command/],
+  ['--exec-timeout bad', { 'exec-timeout': 'soon' }, [], /invalid duration "soon" for --exec-timeout/],
+  ['--resync bad', { resync: '5 minutes' }, [], /--resync/],
+  ['-o yaml', { output: 'yaml' }, [], /invalid output format "yaml"/],
+  ['--metrics-addr without port', { 'metrics-addr': 'localhost' }, [], /expected HOST:PORT/],
+  ['--metrics-addr port too big', { 'metrics-addr': ':70000' }, [], /expected HOST:PORT/],
+  ['two types', {}, ['pods', 'deployments'], /one resource type/],
+  ['a comma list', {}, ['pods,deployments'], /one resource type/],
+];
+for (const [title, args, positional, message] of bad) {
+  test(`usage error (exit 2): ${title}`, (t) => {
+    const error = t.throws(() => parseWatchqOptions({ ...defaults, ...args }, positional), { instanceOf: UsageError });
+    t.regex(error!.message, message);
+    t.is(error!.exitCode, 2);
+  });
+}
+
+test('listen addresses', (t) => {
+  t.deepEqual(parseListenAddress('127.0.0.1:0'), { host: '127.0.0.1', port: 0 });
+  t.deepEqual(parseListenAddress('[::1]:9090'), { host: '::1', port: 9090 });
+  t.deepEqual(parseListenAddress('localhost:8080'), { host: 'localhost', port: 8080 });
+});
+
+test('the command word skips assignments and quotes', (t) => {
+  t.is(commandWord('sleep 1'), 'sleep');
+  t.is(commandWord('  FOO=bar BAZ="a b" ./x.sh arg'), './x.sh');
+  t.is(commandWord("'/opt/my tools/run' --x"), '/opt/my tools/run');
+  t.is(commandWord('"./a b.sh"'), './a b.sh');
+});
+
+test('--exec looks the program up on PATH, by path, or accepts a shell builtin', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'watchq-exec-'));
+  const script = path.join(dir, 'ok.sh');
+  fs.writeFileSync(script, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  const plain = path.join(dir, 'plain.txt');
+  fs.writeFileSync(plain, 'x', { mode: 0o644 });
+  t.is(resolveExecCommand('ok.sh --flag', { PATH: `/nonexistent:${dir}` }), script);
+  t.is(resolveExecCommand(`${script} a b`, {}), script);
+  t.is(resolveExecCommand('exit 3', { PATH: '' }), 'exit');
+  t.throws(() => resolveExecCommand(plain, {}), { message: /permission denied/ });
+  t.throws(() => resolveExecCommand(path.join(dir, 'missing.sh'), {}), { message: /no such file/ });
+  t.throws(() => resolveExecCommand('ok.sh', { PATH: '/nonexistent' }), { message: /command not found/ });
+  t.throws(() => resolveExecCommand(dir, {}), { message: /permission denied/ }, 'a directory is not a program');
+  fs.rmSync(dir, { recursive: true });
+});

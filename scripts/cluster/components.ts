@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { binaryPath } from './build.ts';
-import { pkiFiles } from './pki.ts';
+import { frontProxyClientName, pkiFiles } from './pki.ts';
 import { loopback } from './ports.ts';
 import type { ClusterPaths } from './paths.ts';
 
@@ -96,6 +96,13 @@ export function componentSpecs(paths: ClusterPaths, settings: ClusterSettings): 
         `--tls-cert-file=${pki.apiserverCert}`,
         `--tls-private-key-file=${pki.apiserverKey}`,
         `--client-ca-file=${pki.caCert}`,
+        `--requestheader-client-ca-file=${pki.frontProxyCaCert}`,
+        `--requestheader-allowed-names=${frontProxyClientName}`,
+        '--requestheader-username-headers=X-Remote-User',
+        '--requestheader-group-headers=X-Remote-Group',
+        '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+        `--proxy-client-cert-file=${pki.frontProxyClientCert}`,
+        `--proxy-client-key-file=${pki.frontProxyClientKey}`,
         '--authorization-mode=Node,RBAC',
         '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
         `--service-account-key-file=${pki.serviceAccountPub}`,
@@ -125,6 +132,9 @@ export function componentSpecs(paths: ClusterPaths, settings: ClusterSettings): 
         `--cluster-signing-key-file=${pki.caKey}`,
         `--service-cluster-ip-range=${serviceClusterIpRange}`,
         '--controllers=*',
+        // Each controller gets its own ServiceAccount and token at start; the default 20 qps makes that take seconds.
+        '--kube-api-qps=100',
+        '--kube-api-burst=200',
         '--profiling=false',
       ],
     },
@@ -155,6 +165,8 @@ export function componentSpecs(paths: ClusterPaths, settings: ClusterSettings): 
         `--manage-nodes-with-annotation-selector=${fakeNodeAnnotation}=fake`,
         '--cidr=10.244.0.1/16',
         '--node-lease-duration-seconds=40',
+        // Leases are renewed every 10 s and logged at INFO; keep the log to warnings and errors.
+        '--v=WARN',
       ],
     },
   ];

@@ -115,23 +115,32 @@ async function startFresh(paths: ClusterPaths, out: Output, env: NodeJS.ProcessE
   };
   fs.mkdirSync(paths.state, { recursive: true, mode: 0o700 });
   writeSettings(paths, settings);
-  await createPki(paths.pki);
-  const pki = pkiFiles(paths.pki);
-  const admin = {
-    server: serverUrl(settings),
-    caFile: pki.caCert,
-    userName: 'kubernetes-admin',
-    user: { clientCertificateFile: pki.adminCert, clientKeyFile: pki.adminKey },
-  };
-  writeKubeconfig(componentsKubeconfig(paths), admin);
-  writeKubeconfig(paths.kubeconfig, { ...admin, namespace: 'default' });
   fs.mkdirSync(paths.kwokHome, { recursive: true });
+  // etcd needs no certificates: make them while it starts.
+  const pkiReady = createPki(paths.pki);
+  pkiReady.catch(() => {});
 
   try {
-    for (const name of componentNames) await startComponent(paths, settings, name);
+    await startComponent(paths, settings, 'etcd');
+    const pki = await pkiReady;
+    const admin = {
+      server: serverUrl(settings),
+      caFile: pki.caCert,
+      userName: 'kubernetes-admin',
+      user: { clientCertificateFile: pki.adminCert, clientKeyFile: pki.adminKey },
+    };
+    writeKubeconfig(componentsKubeconfig(paths), admin);
+    writeKubeconfig(paths.kubeconfig, { ...admin, namespace: 'default' });
+    await startComponent(paths, settings, 'kube-apiserver');
+    // The Nodes exist before kwok starts, so it picks them up at once.
+    await createFakeNodes(apiTarget(paths, settings));
+    await Promise.all(
+      (['kube-controller-manager', 'kube-scheduler', 'kwok'] as const).map((name) => startComponent(paths, settings, name)),
+    );
     await waitUsable(paths, settings);
   } catch (error) {
     out.log('startup failed; stopping the processes it started');
+    await pkiReady.catch(() => {});
     await stopAll(paths, () => {});
     throw error instanceof ClusterError && error.hint === undefined
       ? new ClusterError(error.message, { cause: error.cause, detail: error.detail, hint: `logs are in ${paths.logs}; \`npm run cluster -- down\` removes them` })
@@ -152,10 +161,10 @@ async function startComponent(paths: ClusterPaths, settings: ClusterSettings, na
   const target = apiTarget(paths, settings);
   switch (name) {
     case 'etcd':
-      await waitUntil('etcd /health', () => etcdHealthy(settings.etcdClientPort), { timeoutMs, watch });
+      await waitUntil('etcd /health', () => etcdHealthy(settings.etcdClientPort), { timeoutMs, watch, intervalMs: 50 });
       break;
     case 'kube-apiserver':
-      await waitUntil('kube-apiserver /readyz', () => apiserverReady(target), { timeoutMs, watch });
+      await waitUntil('kube-apiserver /readyz', () => apiserverReady(target), { timeoutMs, watch, intervalMs: 100 });
       break;
     case 'kube-controller-manager':
       await waitUntil('kube-controller-manager /healthz', () => healthz(`https://127.0.0.1:${settings.controllerManagerPort}/healthz`), { timeoutMs, watch });

@@ -3,7 +3,9 @@
  * - a CA (also the client CA and the controller-manager's cluster signer);
  * - the API server's serving certificate for 127.0.0.1, localhost and the in-cluster names;
  * - an admin client certificate, CN=kubernetes-admin O=system:masters;
- * - the ServiceAccount token signing key pair (so the TokenRequest API works).
+ * - the ServiceAccount token signing key pair (so the TokenRequest API works);
+ * - a front-proxy CA and client certificate (the aggregation layer's request-header auth, which
+ *   the controller-manager and scheduler also read for their own delegated authentication).
  * Keys are ECDSA P-256 made with node:crypto (fast); certificates are signed with the `openssl`
  * CLI because node:crypto cannot issue X.509 certificates. Nothing here is ever printed.
  */
@@ -25,7 +27,14 @@ export interface Pki {
   adminKey: string;
   serviceAccountKey: string;
   serviceAccountPub: string;
+  frontProxyCaCert: string;
+  frontProxyCaKey: string;
+  frontProxyClientCert: string;
+  frontProxyClientKey: string;
 }
+
+/** The CN the API server accepts request headers from (--requestheader-allowed-names). */
+export const frontProxyClientName = 'front-proxy-client';
 
 export function pkiFiles(dir: string): Pki {
   const f = (name: string): string => path.join(dir, name);
@@ -38,6 +47,10 @@ export function pkiFiles(dir: string): Pki {
     adminKey: f('admin.key'),
     serviceAccountKey: f('sa.key'),
     serviceAccountPub: f('sa.pub'),
+    frontProxyCaCert: f('front-proxy-ca.crt'),
+    frontProxyCaKey: f('front-proxy-ca.key'),
+    frontProxyClientCert: f('front-proxy-client.crt'),
+    frontProxyClientKey: f('front-proxy-client.key'),
   };
 }
 
@@ -56,7 +69,9 @@ export const apiserverSans = [
 export async function createPki(dir: string): Promise<Pki> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const pki = pkiFiles(dir);
-  for (const key of [pki.caKey, pki.apiserverKey, pki.adminKey, pki.serviceAccountKey]) writePrivateKey(key);
+  for (const key of [pki.caKey, pki.apiserverKey, pki.adminKey, pki.serviceAccountKey, pki.frontProxyCaKey, pki.frontProxyClientKey]) {
+    writePrivateKey(key);
+  }
   const saPrivate = crypto.createPrivateKey(fs.readFileSync(pki.serviceAccountKey));
   fs.writeFileSync(pki.serviceAccountPub, crypto.createPublicKey(saPrivate).export({ type: 'spki', format: 'pem' }));
 
@@ -68,7 +83,7 @@ export async function createPki(dir: string): Promise<Pki> {
       'distinguished_name = dn',
       'prompt = no',
       '[dn]',
-      'CN = kubectl-plugins-local-ca',
+      'CN = unused',
       '[v3_ca]',
       'basicConstraints = critical, CA:TRUE',
       'keyUsage = critical, digitalSignature, keyCertSign, cRLSign',
@@ -76,23 +91,36 @@ export async function createPki(dir: string): Promise<Pki> {
       '',
     ].join('\n'),
   );
+  const clientUsage = ['keyUsage = critical, digitalSignature, keyEncipherment', 'extendedKeyUsage = clientAuth'];
+  const ca: Ca = { cert: pki.caCert, key: pki.caKey };
+  const frontProxyCa: Ca = { cert: pki.frontProxyCaCert, key: pki.frontProxyCaKey };
   try {
-    await openssl(['req', '-x509', '-new', '-sha256', '-days', '3650', '-config', reqConfig, '-extensions', 'v3_ca', '-key', pki.caKey, '-out', pki.caCert]);
     await Promise.all([
-      issue(dir, reqConfig, pki, 'apiserver', '/CN=kube-apiserver', pki.apiserverKey, pki.apiserverCert, [
+      makeCa(reqConfig, '/CN=kubectl-plugins-local-ca', ca),
+      makeCa(reqConfig, '/CN=kubectl-plugins-front-proxy-ca', frontProxyCa),
+    ]);
+    await Promise.all([
+      issue(dir, reqConfig, ca, 'apiserver', '/CN=kube-apiserver', pki.apiserverKey, pki.apiserverCert, [
         'keyUsage = critical, digitalSignature, keyEncipherment',
         'extendedKeyUsage = serverAuth',
         `subjectAltName = ${apiserverSans.join(', ')}`,
       ]),
-      issue(dir, reqConfig, pki, 'admin', '/O=system:masters/CN=kubernetes-admin', pki.adminKey, pki.adminCert, [
-        'keyUsage = critical, digitalSignature, keyEncipherment',
-        'extendedKeyUsage = clientAuth',
-      ]),
+      issue(dir, reqConfig, ca, 'admin', '/O=system:masters/CN=kubernetes-admin', pki.adminKey, pki.adminCert, clientUsage),
+      issue(dir, reqConfig, frontProxyCa, 'front-proxy-client', `/CN=${frontProxyClientName}`, pki.frontProxyClientKey, pki.frontProxyClientCert, clientUsage),
     ]);
   } finally {
     fs.rmSync(reqConfig, { force: true });
   }
   return pki;
+}
+
+interface Ca {
+  cert: string;
+  key: string;
+}
+
+function makeCa(reqConfig: string, subject: string, ca: Ca): Promise<void> {
+  return openssl(['req', '-x509', '-new', '-sha256', '-days', '3650', '-config', reqConfig, '-extensions', 'v3_ca', '-subj', subject, '-key', ca.key, '-out', ca.cert]);
 }
 
 function writePrivateKey(file: string): void {
@@ -103,7 +131,7 @@ function writePrivateKey(file: string): void {
 async function issue(
   dir: string,
   reqConfig: string,
-  pki: Pki,
+  ca: Ca,
   name: string,
   subject: string,
   keyFile: string,
@@ -117,7 +145,7 @@ async function issue(
     await openssl(['req', '-new', '-sha256', '-config', reqConfig, '-subj', subject, '-key', keyFile, '-out', csr]);
     const serial = `0x${crypto.randomBytes(16).toString('hex')}`;
     await openssl([
-      'x509', '-req', '-sha256', '-days', '365', '-in', csr, '-CA', pki.caCert, '-CAkey', pki.caKey,
+      'x509', '-req', '-sha256', '-days', '365', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key,
       '-set_serial', serial, '-extfile', ext, '-extensions', 'ext', '-out', certFile,
     ]);
   } finally {

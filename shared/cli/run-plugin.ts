@@ -78,7 +78,7 @@ function buildParser<A>(spec: PluginSpec<A>, argv: string[]): Argv<A & CommonArg
   let y = yargs(argv)
     .scriptName(`kubectl ${spec.name}`)
     .usage(`${spec.description}\n\nUsage:\n  ${spec.usage}`)
-    .parserConfiguration({ 'camel-case-expansion': false, 'strip-aliased': true })
+    .parserConfiguration({ 'camel-case-expansion': false, 'strip-aliased': true, 'boolean-negation': false })
     .strictOptions()
     .version(false)
     .option('version', { type: 'boolean', description: 'Print the version and exit' })

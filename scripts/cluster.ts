@@ -5,6 +5,7 @@
  * This file only parses the command line and turns errors into exit codes; messages go to stderr,
  * data (`env`, `status`) to stdout.
  */
+import os from 'node:os';
 import { buildAll } from './cluster/build.ts';
 import { componentNames, type ComponentName } from './cluster/components.ts';
 import {
@@ -124,9 +125,11 @@ function componentArg(value: string | undefined): ComponentName {
 }
 
 function signalArg(value: string | undefined): NodeJS.Signals {
-  const name = (value ?? '').toUpperCase().replace(/^SIG/, '');
-  if (name === '') throw new ClusterError('expected a signal name, e.g. STOP or CONT');
-  return `SIG${name}` as NodeJS.Signals;
+  const name = `SIG${(value ?? '').toUpperCase().replace(/^SIG/, '')}`;
+  if (!(name in os.constants.signals)) {
+    throw new ClusterError(`expected a signal name such as STOP or CONT, got ${value === undefined ? 'nothing' : `"${value}"`}`);
+  }
+  return name as NodeJS.Signals;
 }
 
 try {

@@ -111,6 +111,8 @@ export function componentSpecs(paths: ClusterPaths, settings: ClusterSettings): 
         // The `kubernetes` Service cannot have a loopback endpoint; nothing in-cluster needs it.
         '--endpoint-reconciler-type=none',
         '--allow-privileged=true',
+        // Without a watch grace period, SIGTERM waits up to 60 s for open watches; restarts must be quick.
+        '--shutdown-watch-termination-grace-period=2s',
         '--profiling=false',
       ],
     },

@@ -38,6 +38,8 @@ export interface Output {
   log: (line: string) => void;
   /** Whether stderr is a terminal (progress lines are rewritten in place). */
   tty?: boolean;
+  /** Say nothing when `up` finds the cluster already running (test helpers). */
+  quietReuse?: boolean;
 }
 
 export interface ClusterInfo {
@@ -70,8 +72,10 @@ async function upLocked(paths: ClusterPaths, out: Output, env: NodeJS.ProcessEnv
   const settings = readSettings(paths);
 
   if (running.length === componentNames.length && settings !== undefined) {
-    out.log(`cluster already running at ${serverUrl(settings)}; reusing it`);
-    printUsage(paths, out);
+    if (out.quietReuse !== true) {
+      out.log(`cluster already running at ${serverUrl(settings)}; reusing it`);
+      printUsage(paths, out);
+    }
     return info(paths, settings, true);
   }
 

@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { binaryPath } from '../../scripts/cluster/build.ts';
-import { restartComponent, signalComponent, status, up, type Output } from '../../scripts/cluster/control-plane.ts';
+import { restartComponent, signalComponent, up, type Output } from '../../scripts/cluster/control-plane.ts';
 import { writeKubeconfig } from '../../scripts/cluster/kubeconfig.ts';
 import { clusterPaths } from '../../scripts/cluster/paths.ts';
 import { pkiFiles } from '../../scripts/cluster/pki.ts';
@@ -29,7 +29,7 @@ export interface TestCluster {
 }
 
 const paths = clusterPaths();
-const out: Output = { log: (line) => process.stderr.write(`[cluster] ${line}\n`) };
+const out: Output = { log: (line) => process.stderr.write(`[cluster] ${line}\n`), quietReuse: true };
 let pending: Promise<TestCluster> | undefined;
 
 /** Starts the local cluster, or reuses the running one. Memoized per process. */
@@ -39,9 +39,8 @@ export function ensureCluster(): Promise<TestCluster> {
 }
 
 async function start(): Promise<TestCluster> {
-  const now = status(paths);
-  // Skip `up` (and its messages) when everything already runs; `up` repairs anything else.
-  const server = now.exists && now.server !== undefined && now.components.every((c) => c.state === 'running') ? now.server : (await up(paths, out)).server;
+  // Always through `up`: it waits on the lock while another worker is still starting the cluster.
+  const { server } = await up(paths, out);
   return { kubeconfig: paths.kubeconfig, kubectl: binaryPath(paths, 'kubectl'), server, caFile: pkiFiles(paths.pki).caCert };
 }
 

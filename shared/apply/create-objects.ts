@@ -30,6 +30,7 @@ export interface CreateOptions {
 export async function createObjects(plan: PlannedObject[], options: CreateOptions): Promise<KubeObject[]> {
   // 1. Dry run of everything that can be checked now.
   const failures: string[] = [];
+  const errors: PluginError[] = [];
   const denied: DeniedRequest[] = [];
   await Promise.all(
     plan
@@ -40,11 +41,14 @@ export async function createObjects(plan: PlannedObject[], options: CreateOption
         } catch (error) {
           if (!(error instanceof PluginError)) throw error;
           failures.push(`${where(p)}: ${error.message}`);
+          errors.push(error);
           if (error instanceof ForbiddenError) denied.push({ verb: options.serverSide ? 'patch' : 'create', resource: p.resource!, namespace: p.namespace });
         }
       }),
   );
   if (failures.length > 0) {
+    // A single object (mkdeploy NAME): its own error says it all.
+    if (plan.length === 1 && !(errors[0] instanceof ForbiddenError)) throw errors[0];
     const message = failures.length === 1 ? `nothing was created: ${failures[0]}` : `nothing was created; ${failures.length} objects were refused: ${failures.join('; ')}`;
     throw denied.length > 0 ? new ForbiddenError(message, { denied }) : new ApiError(message);
   }

@@ -42,8 +42,9 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-export async function runPlugin<A>(spec: PluginSpec<A>, argv: string[], streams: Streams, options: RunOptions = {}): Promise<ExitCode> {
+export async function runPlugin<A>(spec: PluginSpec<A>, rawArgv: string[], streams: Streams, options: RunOptions = {}): Promise<ExitCode> {
   let verbosity = 0;
+  const argv = joinDashValues(rawArgv);
   try {
     const parser = () => buildParser(spec, argv);
     if (argv[0] === '__complete') return await runCompletion(spec, argv.slice(1), streams, parser(), options);
@@ -127,6 +128,17 @@ function runCompletionScript<A>(spec: PluginSpec<A>, args: string[], streams: St
   if (args.length !== 1) throw new UsageError(`usage: kubectl ${spec.name} completion bash|zsh|fish, or completion --install-kubectl-shim`);
   streams.stdout.write(completionScript(args[0]!, `kubectl-${spec.name}`));
   return ExitCode.ok;
+}
+
+/** `-f -` (stdin): yargs would read a lone `-` as a positional; keep it with its flag. */
+function joinDashValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (const arg of argv) {
+    const prev = out[out.length - 1];
+    if (arg === '-' && prev !== undefined && /^--?[A-Za-z][\w-]*$/.test(prev)) out[out.length - 1] = `${prev}=-`;
+    else out.push(arg);
+  }
+  return out;
 }
 
 export function reportError(error: unknown, streams: Streams, verbosity = 0): ExitCode {

@@ -63,13 +63,16 @@ for (const [what, args, code] of invalid) {
 
 test.serial("the seed's CRD and AIOps object in one file are both created", async (t) => {
   const dir = tmp();
-  const crd = fs.readFileSync(path.join(repoRoot, 'test/fixtures/seed/crd.yaml'), 'utf8').replace(/myresources/g, 'mkresources').replace(/myresource\b/g, 'mkresource').replace(/AIOps/g, 'MkOps').replace(/- myres/g, '- mkres');
-  const obj = fs.readFileSync(path.join(repoRoot, 'test/fixtures/seed/resource.yml'), 'utf8').replace(/AIOps/g, 'MkOps');
+  // CRDs are cluster-wide: a group of this run's own keeps reruns apart.
+  const group = `${ns}.aiops.org`;
+  const crd = fs.readFileSync(path.join(repoRoot, 'test/fixtures/seed/crd.yaml'), 'utf8').replace(/aiops\.org/g, group).replace(/AIOps/g, 'MkOps').replace(/- myres/g, '- mkres');
+  const obj = fs.readFileSync(path.join(repoRoot, 'test/fixtures/seed/resource.yml'), 'utf8').replace(/aiops\.org/g, group).replace(/AIOps/g, 'MkOps');
   fs.writeFileSync(path.join(dir, 'both.yaml'), `${obj}\n---\n${crd}`);
+  t.teardown(() => kubectl(['delete', 'crd', `myresources.${group}`, '--wait=false']));
   const r = await mkdeploy(['-f', path.join(dir, 'both.yaml')]);
   t.is(r.code, 0, r.stderr);
-  t.is(r.stdout, 'customresourcedefinition.apiextensions.k8s.io/mkresources.aiops.org created\nmkops.aiops.org/my-first-crd created\n');
-  t.deepEqual(await names('mkresources'), ['mkops.aiops.org/my-first-crd']);
+  t.is(r.stdout, `customresourcedefinition.apiextensions.k8s.io/myresources.${group} created\nmkops.${group}/my-first-crd created\n`);
+  t.deepEqual(await names(`myresources.${group}`), [`mkops.${group}/my-first-crd`]);
 });
 
 test.serial('a multi-document file with one bad document creates none', async (t) => {

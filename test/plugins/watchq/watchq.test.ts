@@ -1,0 +1,260 @@
+/**
+ * `kubectl watchq` against the real local cluster, run as the built binary. One namespace for
+ * the file; each test works on its own deployments, picked out with a `scenario` label (-l).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import test from 'ava';
+import { createFactory } from '../../../shared/kube/factory.ts';
+import { createNamespace, ensureCluster, kubectlOk, serviceAccountKubeconfig } from '../../helpers/cluster.ts';
+import { runPlugin } from '../../helpers/plugin.ts';
+import { WatchqProcess, type WatchqEvent } from './watchq-process.ts';
+
+let ns = '';
+let kubeconfig = '';
+let tmp = '';
+
+test.before(async () => {
+  const cluster = await ensureCluster();
+  kubeconfig = cluster.kubeconfig;
+  ns = await createNamespace('watchq');
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'watchq-it-'));
+});
+
+test.after.always(() => {
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+function deploymentYaml(name: string, scenario: string, replicas = 1): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  labels: { scenario: ${scenario} }
+spec:
+  replicas: ${replicas}
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name}, scenario: ${scenario} } }
+    spec: { containers: [{ name: nginx, image: nginx:1.27 }] }
+---
+`;
+}
+
+/**
+ * Creates the deployments and waits until the controllers are done with them (rolled out, and
+ * no resourceVersion changing for a while), so watchq sees each exactly once.
+ */
+async function createSettled(scenario: string, names: string[], replicas = 1, namespace = ns): Promise<void> {
+  await kubectlOk(['apply', '-n', namespace, '-f', '-'], { input: names.map((n) => deploymentYaml(n, scenario, replicas)).join('') });
+  let last = '';
+  let stableSince = Date.now();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const list = JSON.parse(await kubectlOk(['get', 'deploy', '-n', namespace, '-l', `scenario=${scenario}`, '-o', 'json'])) as {
+      items: Array<{ metadata: { resourceVersion: string; generation: number }; spec: { replicas: number }; status: { observedGeneration?: number; availableReplicas?: number; updatedReplicas?: number } }>;
+    };
+    const done = list.items.length === names.length && list.items.every((d) => d.status.observedGeneration === d.metadata.generation && (d.status.availableReplicas ?? 0) === d.spec.replicas && (d.status.updatedReplicas ?? 0) === d.spec.replicas);
+    const rvs = list.items.map((d) => d.metadata.resourceVersion).join(',');
+    if (rvs !== last) {
+      last = rvs;
+      stableSince = Date.now();
+    }
+    if (done && Date.now() - stableSince >= 1500) return;
+    if (Date.now() > deadline) throw new Error(`deployments ${names.join(', ')} did not settle`);
+    await sleep(250);
+  }
+}
+
+const watchq = (args: string[], namespace = ns) => new WatchqProcess(['--kubeconfig', kubeconfig, '-n', namespace, ...args]);
+const forKey = (events: WatchqEvent[], name: string, namespace = ns) => events.filter((e) => e.key === `${namespace}/${name}`);
+
+test("the seed's scenario in text: each deployment synced once; test-deployment retried 5 times, then dropped", async (t) => {
+  await createSettled('seed-text', ['demo-1', 'demo-2', 'test-deployment']);
+  const p = watchq(['-l', 'scenario=seed-text', '--fail-on', 'test-deployment']);
+  await p.waitFor('the drop', () => p.stderr.includes('Dropping'));
+  await sleep(500);
+  const result = await p.stop('SIGTERM');
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(result.stdout.trim().split('\n').sort(), ['Sync/Add/Update for Deployment demo-1, Replicas: 1', 'Sync/Add/Update for Deployment demo-2, Replicas: 1']);
+  const log = result.stderr.split('\n').map((l) => l.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, ''));
+  t.deepEqual(
+    log.filter((l) => l.includes('test-deployment')),
+    [
+      ...[0, 1, 2, 3, 4].map((n) => `Retry ${n} for key ${ns}/test-deployment`),
+      `Dropping deployment "${ns}/test-deployment" out of the queue: simulated error for deployment test-deployment`,
+    ],
+  );
+  t.true(log.includes('Synced 3 objects'));
+  t.true(log.includes('Summary: 2 synced, 0 deleted, 5 retried, 1 dropped'));
+  t.regex(result.stderr, /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d Retry 0 for key /m, 'Go log timestamps');
+});
+
+test("the seed's scenario in json: 6 tries with growing delays, others carry on", async (t) => {
+  // Same names as the text test: a namespace of its own.
+  const own = await createNamespace('watchq-seed');
+  await createSettled('seed-json', ['demo-1', 'demo-2', 'test-deployment'], 1, own);
+  // A slow handler for everyone (50 ms), so the others are still being handled while test-deployment retries.
+  const p = watchq(['--fail-on', 'test-deployment', '-o', 'json', '--workers', '2', '--exec', 'sleep 0.05'], own);
+  await p.waitFor('the drop', () => p.events().some((e) => e.event === 'drop'));
+  await sleep(300);
+  const result = await p.stop('SIGTERM');
+  t.is(result.code, 0, result.stderr);
+  const events = p.events();
+  t.like(events[0], { event: 'synced', kind: 'Deployment', count: 3 });
+  const tries = forKey(events, 'test-deployment', own);
+  t.deepEqual(tries.map((e) => [e.event, e.attempt]), [['retry', 1], ['retry', 2], ['retry', 3], ['retry', 4], ['retry', 5], ['drop', 6]]);
+  t.true(tries.every((e) => e.error === 'simulated error for deployment test-deployment'));
+  // The default controller limiter: 5, 10, 20, 40, 80 ms between tries (ms timestamps: allow 2 ms).
+  const at = tries.map((e) => Date.parse(e.time));
+  const gaps = at.slice(1).map((a, i) => a - at[i]!);
+  gaps.forEach((gap, i) => t.true(gap >= 5 * 2 ** i - 2, `gap ${i} is ${gap} ms, want ≥ ${5 * 2 ** i} ms (gaps ${gaps.join(', ')})`));
+  t.true(gaps[4]! > gaps[0]!, `delays grow: ${gaps.join(', ')}`);
+  for (const name of ['demo-1', 'demo-2']) {
+    t.deepEqual(forKey(events, name, own).map((e) => [e.event, e.attempt]), [['sync', 1]], `${name} synced once`);
+  }
+});
+
+test('20 quick updates while the handler sleeps give at most 2 runs', async (t) => {
+  await createSettled('busy', ['busy'], 0);
+  const transport = createFactory({ kubeconfig }).transport();
+  const busyPath = `/apis/apps/v1/namespaces/${ns}/deployments/busy`;
+  // The handler sleeps until the test opens the gate (after the 20 updates), so the updates land
+  // during the first run however slow the machine is; later runs pass the open gate at once.
+  const gate = path.join(fs.mkdtempSync(path.join(tmp, 'busy-')), 'gate');
+  const p = watchq(['-l', 'scenario=busy', '-o', 'json', '--exec', `until [ -e ${gate} ]; do sleep 0.1; done; sleep 1`]);
+  await p.waitForSync();
+  // Labels, not annotations: a Deployment's annotations bump its generation, and the
+  // controller-manager's status update for each would be another change.
+  for (let i = 0; i < 20; i++) {
+    const res = await transport.request({
+      method: 'PATCH',
+      path: busyPath,
+      headers: { 'Content-Type': 'application/merge-patch+json', Accept: 'application/json' },
+      body: JSON.stringify({ metadata: { labels: { 'watchq-update': String(i) } } }),
+    });
+    t.is(res.status, 200, res.body.toString());
+  }
+  await sleep(300); // the last events reach watchq
+  t.is(forKey(p.events(), 'busy').length, 0, 'the first run is still going');
+  fs.writeFileSync(gate, '');
+  await p.waitFor('a second run', () => forKey(p.events(), 'busy').length >= 2, 15_000);
+  await sleep(2500); // room for a wrong third run
+  const result = await p.stop('SIGTERM');
+  t.is(result.code, 0, result.stderr);
+  const runs = forKey(p.events(), 'busy');
+  t.is(runs.length, 2, `runs ended ${runs.map((e) => `${e.time} (${e.durationMs} ms)`).join(', ')}`);
+  t.true(runs.every((e) => e.event === 'sync' && e.durationMs! >= 1000));
+});
+
+test('--exec: the object on stdin, WATCHQ_* in the environment, deletes too', async (t) => {
+  await createSettled('exec-ok', ['exec-a', 'exec-b'], 0);
+  const dir = fs.mkdtempSync(path.join(tmp, 'exec-ok-'));
+  const script = path.join(dir, 'handler.sh');
+  fs.writeFileSync(script, `#!/bin/sh\necho "$WATCHQ_EVENT $WATCHQ_KEY $WATCHQ_ATTEMPT" >> ${dir}/calls\ncat > ${dir}/$WATCHQ_NAME.json\necho "handled $WATCHQ_NAME"\n`, { mode: 0o755 });
+  const p = watchq(['-l', 'scenario=exec-ok', '--exec', script]);
+  await p.waitFor('two syncs', () => p.stdout.split('\n').filter((l) => l.startsWith('Sync/Add/Update')).length === 2);
+  await kubectlOk(['delete', 'deploy', 'exec-b', '-n', ns, '--wait=false']);
+  await p.waitFor('the delete', () => p.stdout.includes(`Deleted Deployment ${ns}/exec-b`));
+  const result = await p.stop('SIGTERM');
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stdout, /^Sync\/Add\/Update for Deployment exec-a, Replicas: 0$/m);
+  t.regex(result.stderr, /^handled exec-a$/m, "the command's output goes to stderr");
+  const calls = fs.readFileSync(path.join(dir, 'calls'), 'utf8').trim().split('\n');
+  t.deepEqual(calls.sort(), [`delete ${ns}/exec-b 1`, `sync ${ns}/exec-a 1`, `sync ${ns}/exec-b 1`]);
+  const object = JSON.parse(fs.readFileSync(path.join(dir, 'exec-a.json'), 'utf8')) as { kind: string; metadata: { name: string; namespace: string } };
+  t.like(object, { kind: 'Deployment', metadata: { name: 'exec-a', namespace: ns } });
+  t.regex(result.stderr, /Summary: 2 synced, 1 deleted, 0 retried, 0 dropped/);
+});
+
+test('--exec: a failure is retried, then succeeds (WATCHQ_ATTEMPT counts up)', async (t) => {
+  await createSettled('exec-retry', ['flaky'], 0);
+  const dir = fs.mkdtempSync(path.join(tmp, 'exec-retry-'));
+  const script = path.join(dir, 'flaky.sh');
+  // Fails twice (a counter file), then succeeds.
+  fs.writeFileSync(script, `#!/bin/sh\nn=$(cat ${dir}/count 2>/dev/null || echo 0)\nn=$((n+1))\necho $n > ${dir}/count\necho "attempt $WATCHQ_ATTEMPT" >> ${dir}/attempts\n[ $n -ge 3 ]\n`, { mode: 0o755 });
+  const p = watchq(['-l', 'scenario=exec-retry', '-o', 'json', '--exec', script]);
+  await p.waitFor('the success', () => p.events().some((e) => e.event === 'sync'));
+  const result = await p.stop('SIGTERM');
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(forKey(p.events(), 'flaky').map((e) => [e.event, e.attempt]), [['retry', 1], ['retry', 2], ['sync', 3]]);
+  t.regex(forKey(p.events(), 'flaky')[0]!.error!, /exited with status 1/);
+  t.is(fs.readFileSync(path.join(dir, 'attempts'), 'utf8'), 'attempt 1\nattempt 2\nattempt 3\n');
+  t.regex(result.stderr, /Summary: 1 synced, 0 deleted, 2 retried, 0 dropped/);
+});
+
+test('--exec-timeout kills a hung handler: a failure, retried, then dropped', async (t) => {
+  await createSettled('exec-timeout', ['hung'], 0);
+  const p = watchq(['-l', 'scenario=exec-timeout', '-o', 'json', '--exec', 'sleep 30', '--exec-timeout', '300ms', '--max-retries', '1']);
+  await p.waitFor('the drop', () => p.events().some((e) => e.event === 'drop'), 20_000);
+  const result = await p.stop('SIGTERM');
+  t.is(result.code, 0, result.stderr);
+  const tries = forKey(p.events(), 'hung');
+  t.deepEqual(tries.map((e) => [e.event, e.attempt]), [['retry', 1], ['drop', 2]]);
+  for (const e of tries) {
+    t.is(e.error, 'exec "sleep 30" timed out after 300ms (killed)');
+    t.true(e.durationMs! >= 300 && e.durationMs! < 5000, `${e.durationMs} ms`);
+  }
+});
+
+test('SIGTERM: no new work, the running handler finishes, a summary, exit 0', async (t) => {
+  await createSettled('drain', ['drain-a', 'drain-b', 'drain-c'], 0);
+  const p = watchq(['-l', 'scenario=drain', '-o', 'json', '--exec', 'sleep 2; echo "finished $WATCHQ_NAME" >&2']);
+  await p.waitForSync();
+  await sleep(500); // one handler is running, two keys wait
+  const started = Date.now();
+  const result = await p.stop('SIGTERM');
+  const took = Date.now() - started;
+  t.is(result.code, 0, result.stderr);
+  t.true(took >= 1000 && took < 10_000, `exited after ${took} ms: waited for the running handler`);
+  const syncs = p.events().filter((e) => e.event === 'sync');
+  t.is(syncs.length, 1, 'only the handler already running finished');
+  t.regex(result.stderr, /finished drain-/);
+  t.regex(result.stderr, /Summary: 1 synced, 0 deleted, 0 retried, 0 dropped\n$/);
+});
+
+test('usage errors exit 2 before anything starts', async (t) => {
+  for (const [args, message] of [
+    [['--workers', '0'], /--workers: must be a whole number ≥ 1/],
+    [['--fail-on', '(['], /invalid --fail-on regular expression/],
+    [['--exec', 'no-such-command-xyz'], /--exec: no-such-command-xyz: command not found/],
+    [['-o', 'yaml'], /invalid output format "yaml"/],
+    [['--metrics-addr', 'nonsense'], /expected HOST:PORT/],
+  ] as Array<[string[], RegExp]>) {
+    const r = await runPlugin('watchq', ['--kubeconfig', kubeconfig, '-n', ns, ...args], { timeoutMs: 20_000 });
+    t.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    t.regex(r.stderr, message);
+    t.is(r.stdout, '');
+  }
+});
+
+test('--metrics-addr serves the workqueue and informer metrics; a port in use exits 2', async (t) => {
+  await createSettled('metrics', ['metrics-a'], 0);
+  const p = watchq(['-l', 'scenario=metrics', '--metrics-addr', '127.0.0.1:0']);
+  const url = await p.waitFor('the metrics address', () => p.stderr.match(/Serving metrics at (http:\S+)/)?.[1]);
+  await p.waitForSync();
+  await p.waitFor('the sync line', () => p.stdout.includes('metrics-a'));
+  const text = await (await fetch(url)).text();
+  t.regex(text, /^workqueue_adds_total\{name="deployments.apps"\} 1$/m);
+  t.regex(text, /^workqueue_depth\{name="deployments.apps"\} 0$/m);
+  t.regex(text, /^informer_relists_total\{resource="deployments.apps"\} 0$/m);
+  t.regex(text, /^informer_reconnects_total\{resource="deployments.apps"\} 0$/m);
+  t.regex(text, /^informer_synced\{resource="deployments.apps"\} 1$/m);
+  t.regex(text, /^watchq_handler_results_total\{result="synced"\} 1$/m);
+
+  const port = new URL(url).port;
+  const busy = await runPlugin('watchq', ['--kubeconfig', kubeconfig, '-n', ns, '--metrics-addr', `127.0.0.1:${port}`], { timeoutMs: 20_000 });
+  t.is(busy.code, 2);
+  t.regex(busy.stderr, new RegExp(`--metrics-addr 127.0.0.1:${port}: cannot listen: address already in use`));
+  const result = await p.stop('SIGTERM');
+  t.is(result.code, 0, result.stderr);
+});
+
+test('no right to list: exit 3 at once with the server message', async (t) => {
+  const denied = await serviceAccountKubeconfig(ns, 'watchq-nobody');
+  const r = await runPlugin('watchq', ['--kubeconfig', denied, '-n', ns], { timeoutMs: 30_000 });
+  t.is(r.code, 3, r.stderr);
+  t.regex(r.stderr, /deployments\.apps is forbidden/);
+});

@@ -1,0 +1,166 @@
+/**
+ * Leader election on a Lease, with client-go's semantics and defaults (lease 15 s, renew
+ * deadline 10 s, retry 2 s). A candidate takes the lease when it is free or has not been renewed
+ * for a lease duration *as observed locally* (so clocks need not agree); the leader renews every
+ * retry period and gives up leadership at once when it sees another holder, or when it could not
+ * renew for the renew deadline. On stop, a leader releases the lease so another takes over
+ * without waiting for it to expire.
+ */
+import type { Clock } from '../workqueue/clock.ts';
+import { realClock } from '../workqueue/clock.ts';
+import { LeaseConflictError, type LeaderRecord, type LeaseLock, type LockState } from './lease-lock.ts';
+
+export interface ElectionConfig {
+  lock: LeaseLock;
+  identity: string;
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+  clock?: Clock;
+  /** Wall-clock time for the lease's timestamps. */
+  wallClock?: () => Date;
+  onStartedLeading(): void;
+  onStoppedLeading(): void;
+  onNewLeader?(identity: string): void;
+  /** Errors talking to the API server (the election carries on). */
+  onError?(error: unknown): void;
+  /** Random factor for the retry jitter (client-go's JitterFactor 1.2). */
+  random?: () => number;
+}
+
+export const defaultElection = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 } as const;
+
+type Attempt = 'held' | 'other-holder' | 'failed';
+
+export class LeaderElector {
+  readonly #c: Required<Omit<ElectionConfig, 'onNewLeader' | 'onError'>> & Pick<ElectionConfig, 'onNewLeader' | 'onError'>;
+  #observed: LockState | undefined;
+  /** Local monotonic time when the record last changed. */
+  #observedAt = 0;
+  #leading = false;
+  #lastLeader = '';
+
+  constructor(config: ElectionConfig) {
+    this.#c = {
+      leaseDurationMs: defaultElection.leaseDurationMs,
+      renewDeadlineMs: defaultElection.renewDeadlineMs,
+      retryPeriodMs: defaultElection.retryPeriodMs,
+      clock: realClock,
+      wallClock: () => new Date(),
+      random: Math.random,
+      ...config,
+    };
+    if (this.#c.renewDeadlineMs >= this.#c.leaseDurationMs) throw new RangeError('the renew deadline must be shorter than the lease duration');
+  }
+
+  isLeader(): boolean {
+    return this.#leading;
+  }
+
+  /** Campaigns, leads, and campaigns again after losing the lease, until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      while (!signal.aborted && (await this.#tryAcquireOrRenew()) !== 'held') {
+        await this.#sleep(this.#c.retryPeriodMs * (1 + this.#c.random() * 1.2), signal);
+      }
+      if (signal.aborted) break;
+      this.#leading = true;
+      this.#c.onStartedLeading();
+      let lastRenew = this.#c.clock.now();
+      while (!signal.aborted) {
+        await this.#sleep(this.#c.retryPeriodMs, signal);
+        if (signal.aborted) break;
+        const attempt = await this.#tryAcquireOrRenew();
+        if (attempt === 'held') {
+          lastRenew = this.#c.clock.now();
+        } else if (attempt === 'other-holder' || this.#c.clock.now() - lastRenew >= this.#c.renewDeadlineMs) {
+          this.#leading = false;
+          this.#c.onStoppedLeading();
+          break;
+        }
+      }
+    }
+    if (this.#leading) {
+      await this.#release();
+      this.#leading = false;
+      this.#c.onStoppedLeading();
+    }
+  }
+
+  async #tryAcquireOrRenew(): Promise<Attempt> {
+    const now = this.#c.wallClock();
+    const stamp = microTime(now);
+    try {
+      const current = await this.#c.lock.get();
+      if (!current) {
+        const record: LeaderRecord = { holderIdentity: this.#c.identity, leaseDurationSeconds: this.#c.leaseDurationMs / 1000, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 };
+        await this.#c.lock.create(record);
+        this.#observe({ record, resourceVersion: '' });
+        return 'held';
+      }
+      if (!this.#observed || !sameRecord(this.#observed.record, current.record)) this.#observe(current);
+      const holder = current.record.holderIdentity;
+      const expired = this.#observedAt + current.record.leaseDurationSeconds * 1000 <= this.#c.clock.now();
+      if (holder !== '' && holder !== this.#c.identity && !expired) return 'other-holder';
+      const ours = holder === this.#c.identity;
+      const record: LeaderRecord = {
+        holderIdentity: this.#c.identity,
+        leaseDurationSeconds: this.#c.leaseDurationMs / 1000,
+        acquireTime: ours ? current.record.acquireTime : stamp,
+        renewTime: stamp,
+        leaseTransitions: ours ? current.record.leaseTransitions : current.record.leaseTransitions + 1,
+      };
+      await this.#c.lock.update(record, current.resourceVersion);
+      this.#observe({ record, resourceVersion: current.resourceVersion });
+      return 'held';
+    } catch (error) {
+      if (!(error instanceof LeaseConflictError)) this.#c.onError?.(error);
+      return 'failed';
+    }
+  }
+
+  #observe(state: LockState): void {
+    this.#observed = state;
+    this.#observedAt = this.#c.clock.now();
+    if (state.record.holderIdentity !== this.#lastLeader) {
+      this.#lastLeader = state.record.holderIdentity;
+      if (state.record.holderIdentity) this.#c.onNewLeader?.(state.record.holderIdentity);
+    }
+  }
+
+  /** Gives the lease up (holder cleared, 1 s duration) so a waiting candidate takes it at once. */
+  async #release(): Promise<void> {
+    try {
+      const current = await this.#c.lock.get();
+      if (!current || current.record.holderIdentity !== this.#c.identity) return;
+      const stamp = microTime(this.#c.wallClock());
+      await this.#c.lock.update({ ...current.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: stamp, acquireTime: stamp }, current.resourceVersion);
+    } catch (error) {
+      this.#c.onError?.(error);
+    }
+  }
+
+  #sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const timer = this.#c.clock.after(ms, () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      const onAbort = () => {
+        timer.cancel();
+        resolve();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+function sameRecord(a: LeaderRecord, b: LeaderRecord): boolean {
+  return a.holderIdentity === b.holderIdentity && a.renewTime === b.renewTime && a.acquireTime === b.acquireTime && a.leaseTransitions === b.leaseTransitions;
+}
+
+/** The API's MicroTime: RFC 3339 with six fractional digits. */
+export function microTime(date: Date): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}

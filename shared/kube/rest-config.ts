@@ -52,7 +52,7 @@ export function loadRestConfig(flags: ConfigFlags, options: LoadOptions = {}): R
     if (inCluster) {
       return {
         ...common,
-        server: flags.server ?? inCluster.server,
+        server: flags.server ? serverUrl(flags.server, '--server') : inCluster.server,
         ca: readFileOr(inCluster.caFile),
         insecureSkipTlsVerify: flags.insecureSkipTlsVerify ?? false,
         token: flags.token,
@@ -65,7 +65,7 @@ export function loadRestConfig(flags: ConfigFlags, options: LoadOptions = {}): R
     if (flags.server) {
       return {
         ...common,
-        server: flags.server,
+        server: serverUrl(flags.server, '--server'),
         insecureSkipTlsVerify: flags.insecureSkipTlsVerify ?? false,
         token: flags.token,
         namespace: flags.namespace ?? 'default',
@@ -109,7 +109,7 @@ export function loadRestConfig(flags: ConfigFlags, options: LoadOptions = {}): R
   const namespace = flags.namespace ?? context.namespace;
   return {
     ...common,
-    server: server.replace(/\/+$/, ''),
+    server: serverUrl(server, flags.server ? '--server' : `cluster "${clusterName}"`),
     ca: dataOrFile(cluster['certificate-authority-data'], cluster['certificate-authority'], 'certificate-authority'),
     cert: dataOrFile(user['client-certificate-data'], user['client-certificate'], 'client-certificate'),
     key: dataOrFile(user['client-key-data'], user['client-key'], 'client-key'),
@@ -127,6 +127,24 @@ export function loadRestConfig(flags: ConfigFlags, options: LoadOptions = {}): R
     userName,
     source: 'kubeconfig',
   };
+}
+
+/**
+ * The server as client-go takes it: a bare `host:port` means https; only https and http are
+ * spoken. A URL that cannot be used is a config error (exit 5), not a crash later.
+ */
+function serverUrl(server: string, where: string): string {
+  const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `https://${server}`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch (cause) {
+    throw new ConfigError(`invalid server URL "${server}" (${where})`, { cause, hint: 'use https://HOST:PORT' });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`invalid server URL "${server}" (${where}): the scheme must be https or http`, { hint: 'use https://HOST:PORT' });
+  }
+  return text.replace(/\/+$/, '');
 }
 
 function dataOrFile(data: string | undefined, file: string | undefined, what: string): Buffer | undefined {

@@ -10,6 +10,7 @@ import { ExitCode, UsageError } from '../../shared/errors.ts';
 import { errorForStatus } from '../../shared/kube/api-errors.ts';
 import { runList } from '../../shared/list/run-list.ts';
 import { parseOutputFormat } from '../../shared/output/formats.ts';
+import { checkPathSegmentName } from '../../shared/validation/names.ts';
 
 export interface DyngetArgs extends ListArgs {
   raw?: string;
@@ -44,6 +45,10 @@ export const dynget: PluginSpec<DyngetArgs> = {
     // Check flags before any request.
     parseOutputFormat(args.output);
     checkChunkSize(args['chunk-size']);
+    for (const name of names) {
+      const problem = checkPathSegmentName(name);
+      if (problem) throw new UsageError(`invalid resource name ${JSON.stringify(name)}: ${problem}`);
+    }
     const resources = await factory.discovery().resolve(type);
     if (names.length > 0 && resources.length > 1) throw new UsageError(`a NAME can only be given with a single resource type, not "${type}"`);
     return runList(ctx, {

@@ -17,6 +17,17 @@ export function checkDns1123Subdomain(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A name that goes into a URL path (apimachinery `IsValidPathSegmentName`), for names typed to
+ * read an object: not empty, not `.` or `..`, no `/` or `%`.
+ */
+export function checkPathSegmentName(value: string): string | undefined {
+  if (value === '') return 'may not be empty';
+  if (value === '.' || value === '..') return `may not be '${value}'`;
+  if (/[/%]/.test(value)) return "may not contain '/' or '%'";
+  return undefined;
+}
+
 export function checkLabelKey(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;

@@ -61,6 +61,9 @@ export async function runPlugin<A>(spec: PluginSpec<A>, rawArgv: string[], strea
       streams.stdout.write(`kubectl-${spec.name} ${version}\n`);
       return ExitCode.ok;
     }
+    if (parsed.v !== undefined && (!Number.isInteger(parsed.v) || parsed.v < 0)) {
+      throw new UsageError(`invalid value ${parsed.v} for -v: must be a whole number ≥ 0`, { hint: 'e.g. -v=6 logs every request' });
+    }
     verbosity = parsed.v ?? 0;
     const factory = createFactory(configFlagsFrom(parsed), {
       verbosity,

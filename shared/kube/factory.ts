@@ -9,6 +9,8 @@ import { loadRestConfig, type RestConfig } from './rest-config.ts';
 import type { Transport } from './transport.ts';
 import { createVerboseLog, type LogSink } from './verbose-log.ts';
 
+export const insecureWarning = 'warning: TLS certificate verification is disabled (insecure-skip-tls-verify)';
+
 export interface Factory {
   readonly flags: ConfigFlags;
   readonly verbosity: number;
@@ -33,11 +35,18 @@ export function createFactory(flags: ConfigFlags, options: FactoryOptions = {}):
     flags,
     verbosity,
     restConfig: () => (config ??= loadRestConfig(flags, options.env ? { env: options.env } : {})),
-    transport: () =>
-      (transport ??= createRestClient(factory.restConfig(), {
-        log: createVerboseLog(verbosity, options.log ?? ((line) => process.stderr.write(`${line}\n`))),
+    transport: () => {
+      if (transport) return transport;
+      const config = factory.restConfig();
+      const log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+      // Said once, before the first request: the server's identity is not being checked.
+      if (config.insecureSkipTlsVerify && config.server.startsWith('https:')) log(insecureWarning);
+      transport = createRestClient(config, {
+        log: createVerboseLog(verbosity, log),
         ...(options.userAgent ? { userAgent: options.userAgent } : {}),
-      })),
+      });
+      return transport;
+    },
     discovery: () => (discovery ??= createDiscovery(factory.transport())),
   };
   return factory;

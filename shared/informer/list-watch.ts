@@ -55,6 +55,24 @@ export function isExpired(error: unknown): boolean {
   return error instanceof ApiError && error.status === 410;
 }
 
+const streamFailures: Record<string, string> = {
+  ECONNRESET: 'connection reset by peer',
+  ETIMEDOUT: 'i/o timeout',
+  EPIPE: 'broken pipe',
+};
+
+/** A watch body that breaks mid-stream says so (Node's own error is just "aborted"). */
+async function* brokenStreamErrors(body: AsyncIterable<Buffer>, server: string, signal: AbortSignal): AsyncGenerator<Buffer> {
+  try {
+    yield* body;
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const e = error as NodeJS.ErrnoException;
+    const reason = streamFailures[e?.code ?? ''] ?? e?.message ?? String(error);
+    throw new Error(`connection to ${server} lost: ${reason}`, { cause: error });
+  }
+}
+
 export function createListWatch<T extends InformerObject = InformerObject>(
   transport: Transport,
   resource: ApiResource,
@@ -98,7 +116,7 @@ export function createListWatch<T extends InformerObject = InformerObject>(
         for await (const chunk of res.body) chunks.push(chunk);
         throw errorForStatus(res.status, Buffer.concat(chunks));
       }
-      return decodeWatchEvents<T>(res.body);
+      return decodeWatchEvents<T>(brokenStreamErrors(res.body, transport.serverName, signal));
     },
   };
 }

@@ -10,15 +10,18 @@ import test from 'ava';
 import { createFactory } from '../../../shared/kube/factory.ts';
 import { createNamespace, ensureCluster, kubectlOk, serviceAccountKubeconfig } from '../../helpers/cluster.ts';
 import { runPlugin } from '../../helpers/plugin.ts';
+import { TcpProxy } from './tcp-proxy.ts';
 import { WatchqProcess, type WatchqEvent } from './watchq-process.ts';
 
 let ns = '';
 let kubeconfig = '';
 let tmp = '';
+let server = '';
 
 test.before(async () => {
   const cluster = await ensureCluster();
   kubeconfig = cluster.kubeconfig;
+  server = cluster.server;
   ns = await createNamespace('watchq');
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'watchq-it-'));
 });
@@ -257,4 +260,34 @@ test('no right to list: exit 3 at once with the server message', async (t) => {
   const r = await runPlugin('watchq', ['--kubeconfig', denied, '-n', ns], { timeoutMs: 30_000 });
   t.is(r.code, 3, r.stderr);
   t.regex(r.stderr, /deployments\.apps is forbidden/);
+});
+
+test('connections reset and refused: reconnects with growing delays and misses no change', async (t) => {
+  await createSettled('reconnect', ['steady'], 0);
+  const target = new URL(server);
+  const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port) });
+  await proxy.up();
+  const p = watchq(['-l', 'scenario=reconnect', '-o', 'json', '--server', `https://127.0.0.1:${proxy.port}`]);
+  try {
+    await p.waitFor('the first sync', () => forKey(p.events(), 'steady').length === 1);
+    await proxy.down();
+    // While watchq cannot connect: a new deployment and a change to the old one.
+    await kubectlOk(['apply', '-n', ns, '-f', '-'], { input: deploymentYaml('arrived-offline', 'reconnect', 0) });
+    await kubectlOk(['label', 'deploy', 'steady', '-n', ns, 'changed=offline']);
+    await p.waitFor('three failed reconnects', () => p.events().filter((e) => e.event === 'error').length >= 3, 20_000);
+    await proxy.up();
+    // (The new deployment may sync more than once: the controllers update its status.)
+    await p.waitFor('the changes made offline', () => forKey(p.events(), 'arrived-offline').length >= 1 && forKey(p.events(), 'steady').length === 2, 30_000);
+  } finally {
+    await proxy.down();
+  }
+  const result = await p.stop('SIGTERM');
+  t.is(result.code, 0, result.stderr);
+  const errors = p.events().filter((e) => e.event === 'error') as Array<WatchqEvent & { action: string; retryInMs: number }>;
+  t.true(errors.every((e) => e.action === 'reconnect'), JSON.stringify(errors));
+  const delays = errors.map((e) => e.retryInMs);
+  // 800 ms doubling, each with up to 20% jitter.
+  delays.slice(0, 3).forEach((d, i) => t.true(d >= 800 * 2 ** i && d <= 960 * 2 ** i, `delays ${delays.join(', ')}`));
+  t.regex(errors[0]!.error!, /^watch of deployments.apps in namespace "[^"]+" ended: connection to 127.0.0.1:\d+ lost: connection reset by peer; retrying in /);
+  t.regex(errors[1]!.error!, /ended: unable to connect to the server https:\/\/127.0.0.1:\d+: connection refused; retrying in /);
 });

@@ -477,3 +477,12 @@ test('stop() during a watch closes the stream and reports nothing', async (t) =>
   t.deepEqual(s.problems, []);
   t.is(s.transport.watches.length, 1);
 });
+
+test('a watch stream that breaks says the connection was lost', async (t) => {
+  const s = await start();
+  s.transport.watch.fail();
+  await flush();
+  t.is(s.problems.at(-1)!.error.message, 'connection to fake:443 lost: connection reset by peer');
+  s.informer.stop();
+  await s.done;
+});

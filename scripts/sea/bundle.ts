@@ -12,10 +12,11 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
 import { binaryName, paths, repoRoot } from './targets.ts';
+import { writeFileAtomic } from './tasks.ts';
 
 export interface BundleResult {
   plugin: string;
@@ -102,9 +103,9 @@ export async function bundlePlugins(plugins: readonly string[], options: { force
     if (state !== undefined) return { results: state.results, skipped: true, millis: Date.now() - started };
   }
 
-  let result: esbuild.BuildResult<{ metafile: true }>;
+  let result: esbuild.BuildResult<{ metafile: true; write: false }>;
   try {
-    result = (await esbuild.build(buildOptions)) as esbuild.BuildResult<{ metafile: true }>;
+    result = (await esbuild.build({ ...buildOptions, write: false })) as esbuild.BuildResult<{ metafile: true; write: false }>;
   } catch (error) {
     const failure = error as esbuild.BuildFailure;
     const messages = (failure.errors ?? []).map((m) => {
@@ -117,6 +118,8 @@ export async function bundlePlugins(plugins: readonly string[], options: { force
     throw new Error(`esbuild failed:\n${messages.join('\n') || String(error)}`, { cause: error });
   }
   const meta = result.metafile;
+  await mkdir(paths.bundle, { recursive: true });
+  for (const file of result.outputFiles) await writeFileAtomic(file.path, file.contents);
 
   const inputs: Record<string, string> = {};
   for (const input of Object.keys(meta.inputs)) {
@@ -136,7 +139,7 @@ export async function bundlePlugins(plugins: readonly string[], options: { force
     results.push({ plugin, outfile, bytes: output.bytes, eagerBytes, sha256: await hashFile(outfile) });
   }
   await mkdir(paths.state, { recursive: true });
-  await writeFile(stateFile(), JSON.stringify({ key, inputs, results } satisfies BundleState, null, 1));
+  await writeFileAtomic(stateFile(), JSON.stringify({ key, inputs, results } satisfies BundleState, null, 1));
   return { results, skipped: false, millis: Date.now() - started };
 }
 

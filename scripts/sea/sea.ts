@@ -71,16 +71,25 @@ export async function buildSea(o: SeaOptions, nodeVersion: string): Promise<'bui
     useSnapshot: false,
     useCodeCache: o.useCodeCache,
   };
-  if (supportsBuildSea(nodeVersion)) {
-    const path = join(o.workDir, `${name}.sea-config.json`);
-    await writeFile(path, JSON.stringify({ ...config, executable: o.executable, output: o.output }, null, 2));
-    await run(builderNode(), ['--build-sea', path], { maxBuffer: 16 << 20 });
-    return 'build-sea';
-  }
-  const blob = join(o.workDir, `${name}.blob`);
   const path = join(o.workDir, `${name}.sea-config.json`);
-  await writeFile(path, JSON.stringify({ ...config, output: blob }, null, 2));
-  await run(builderNode(), ['--experimental-sea-config', path], { maxBuffer: 16 << 20 });
+  const blob = join(o.workDir, `${name}.blob`);
+  try {
+    if (supportsBuildSea(nodeVersion)) {
+      await writeFile(path, JSON.stringify({ ...config, executable: o.executable, output: o.output }, null, 2));
+      await run(builderNode(), ['--build-sea', path], { maxBuffer: 16 << 20 });
+      return 'build-sea';
+    }
+    await writeFile(path, JSON.stringify({ ...config, output: blob }, null, 2));
+    await run(builderNode(), ['--experimental-sea-config', path], { maxBuffer: 16 << 20 });
+    await inject(o, blob);
+    return 'postject';
+  } finally {
+    await rm(path, { force: true });
+    await rm(blob, { force: true });
+  }
+}
+
+async function inject(o: SeaOptions, blob: string): Promise<void> {
   if (o.macho) {
     // postject (LIEF) would leave a stale signature behind: drop it; the caller signs afresh.
     await writeFile(o.output, removeSignature(await readFile(o.executable)));
@@ -90,5 +99,4 @@ export async function buildSea(o: SeaOptions, nodeVersion: string): Promise<'bui
   const args = ['--yes', POSTJECT, o.output, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE, '--overwrite'];
   if (o.macho) args.push('--macho-segment-name', 'NODE_SEA');
   await run('npx', args, { maxBuffer: 16 << 20 });
-  return 'postject';
 }

@@ -99,6 +99,10 @@ export const paths = {
   license: join(repoRoot, 'LICENSE'),
   /** Stamps for the incremental build. */
   state: join(repoRoot, 'dist', '.state'),
+  /** Held by a running build or release (see withLock). */
+  lock: join(repoRoot, 'dist', '.state', 'build.lock'),
+  /** Held by a running release. */
+  releaseLock: join(repoRoot, 'dist', '.state', 'release.lock'),
 };
 
 /** ~/.cache/kubectl-plugins (or $KUBECTL_PLUGINS_CACHE): downloaded Node binaries, Go-built tools. */

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { renderKustomization } from '../../scripts/cluster/kwok-stages.ts';
 import { assertPortFree } from '../../scripts/cluster/ports.ts';
 import { clusterPaths } from '../../scripts/cluster/paths.ts';
 import { readPidFile, spawnDetached, stopProcess } from '../../scripts/cluster/processes.ts';
@@ -143,3 +144,19 @@ test('build without Go says how to fix it', (t) => {
   t.regex(result.stderr, /^error: go not found on PATH; install Go 1\.26\+/m);
 });
 
+
+test('kwok stage kustomizations render to their resources, nested ones in place', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-stages-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(dir, 'nested'));
+  fs.writeFileSync(path.join(dir, 'kustomization.yaml'), 'kind: Kustomization\nresources:\n- a.yaml\n- nested\n');
+  fs.writeFileSync(path.join(dir, 'a.yaml'), 'kind: Stage\nmetadata: {name: a}\n---\nkind: Stage\nmetadata: {name: b}\n');
+  fs.writeFileSync(path.join(dir, 'nested', 'kustomization.yaml'), 'resources: [c.yaml]\n');
+  fs.writeFileSync(path.join(dir, 'nested', 'c.yaml'), 'kind: Stage\nmetadata: {name: c}\n');
+  t.deepEqual(
+    renderKustomization(dir).map((doc) => /name: (\w)/.exec(doc)?.[1]),
+    ['a', 'b', 'c'],
+  );
+  fs.writeFileSync(path.join(dir, 'nested', 'kustomization.yaml'), 'resources: [c.yaml]\npatches: []\n');
+  t.throws(() => renderKustomization(dir), { message: /uses patches, which this renderer does not support/ });
+});

@@ -5,7 +5,7 @@
 import type { ApiResource } from '../discovery/api-resource.ts';
 import { parseApiVersion } from '../discovery/api-resource.ts';
 import type { Discovery } from '../discovery/discovery-client.ts';
-import { NotFoundError, PluginError } from '../errors.ts';
+import { NotFoundError } from '../errors.ts';
 import { where, type SourcedObject } from '../manifests/parse-manifests.ts';
 
 export interface PlannedObject extends SourcedObject {
@@ -53,7 +53,9 @@ export async function planObjects(objects: SourcedObject[], discovery: Discovery
       resource = await discovery.resourceFor({ group, version, kind: o.object.kind! });
     } catch (error) {
       if (!(error instanceof NotFoundError) || !crd) {
-        if (error instanceof PluginError) {
+        // Only an unknown kind is this object's fault; a server that cannot be reached or
+        // refuses us fails the whole run with its own exit code.
+        if (error instanceof NotFoundError) {
           failures.push(`${where(o)}: ${error.message}`);
           continue;
         }

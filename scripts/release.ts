@@ -16,7 +16,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs, promisify } from 'node:util';
@@ -62,18 +62,33 @@ export interface ReleaseResult {
   millis: number;
 }
 
+const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+/**
+ * dist/release/checksums.txt for every archive of `version` there, also those of plugins not
+ * rebuilt in this run (sha256sum format).
+ */
+async function writeChecksums(version: string): Promise<void> {
+  const names = (await readdir(paths.release)).filter((f) => f.includes(`_${version}_`) && /\.(tar\.gz|zip)$/.test(f)).sort();
+  const lines = await Promise.all(names.map(async (f) => `${await sha256File(join(paths.release, f))}  ${f}\n`));
+  await writeFileAtomic(join(paths.release, 'checksums.txt'), lines.join(''));
+}
+
 const sha256File = async (path: string): Promise<string> => {
   const hash = createHash('sha256');
   await pipeline(createReadStream(path), hash);
   return hash.digest('hex');
 };
 
-/** Commit time of HEAD (reproducible archive timestamps), else SOURCE_DATE_EPOCH, else now. */
+/**
+ * The time stamped on archived files: SOURCE_DATE_EPOCH, else the last commit to package.json
+ * (where the version is), else now. Reproducible archives, rebuilt only when their content changes.
+ */
 async function archiveMtime(): Promise<number> {
   const fromEnv = Number(process.env['SOURCE_DATE_EPOCH']);
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
   try {
-    const { stdout } = await promisify(execFile)('git', ['log', '-1', '--format=%ct'], { cwd: repoRoot });
+    const { stdout } = await promisify(execFile)('git', ['log', '-1', '--format=%ct', '--', 'package.json'], { cwd: repoRoot });
     const t = Number(stdout.trim());
     if (Number.isInteger(t) && t > 0) return t;
   } catch {
@@ -104,8 +119,14 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
     const output = join(paths.stage, targetName(target), binaryName(plugin, target));
     await mkdir(join(paths.stage, targetName(target)), { recursive: true });
     if (target === host.target) {
-      await copyFile(join(paths.bin, binaryName(plugin, target)), `${output}.tmp`);
-      await rename(`${output}.tmp`, output);
+      // The host build, copied with its mtime so the archive's stamp sees it unchanged.
+      const source = join(paths.bin, binaryName(plugin, target));
+      const [from, to] = await Promise.all([stat(source), stat(output).catch(() => undefined)]);
+      if (to?.size !== from.size || to.mtimeMs !== from.mtimeMs) {
+        await copyFile(source, `${output}.tmp`);
+        await utimes(`${output}.tmp`, from.atime, from.mtime);
+        await rename(`${output}.tmp`, output);
+      }
       return { target, plugin, output };
     }
     const bundle = host.bundles.find((b) => b.plugin === plugin)!;
@@ -130,28 +151,40 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
   const files = await mapLimit(staged, seaConcurrency(), async ({ target, plugin, output }) => {
     const fileName = archiveName(plugin, version, target);
     const path = join(paths.release, fileName);
-    const entries: ArchiveEntry[] = [
-      { name: binaryName(plugin, target), mode: 0o755, source: output },
-      { name: 'LICENSE', mode: 0o644, source: license },
-      { name: shimName(plugin, target), mode: 0o755, source: Buffer.from(shimScript(plugin, target)) },
-    ];
-    const tmp = `${path}.tmp-${process.pid}`;
-    await (target.archive === 'zip' ? writeZip(tmp, entries, mtime) : writeTarGz(tmp, entries, mtime));
-    await rename(tmp, path);
-    const [sha256, archiveStat, binaryStat] = await Promise.all([sha256File(path), stat(path), stat(output)]);
-    log(`archive ${fileName}: ${formatBytes(archiveStat.size)}`);
+    const shim = shimScript(plugin, target);
+    const binaryStat = await stat(output);
+    const key = JSON.stringify({ recipe: 1, binary: [binaryStat.size, binaryStat.mtimeMs], license: sha256(license), shim, mtime });
+    const stampPath = join(paths.state, `archive-${fileName}.json`);
+    const last = existsSync(stampPath) && existsSync(path) ? (JSON.parse(await readFile(stampPath, 'utf8')) as { key: string; sha256: string }) : undefined;
+    let digest: string;
+    const reused = options.force !== true && last?.key === key;
+    if (reused && last !== undefined) {
+      digest = last.sha256;
+    } else {
+      const entries: ArchiveEntry[] = [
+        { name: binaryName(plugin, target), mode: 0o755, source: output },
+        { name: 'LICENSE', mode: 0o644, source: license },
+        { name: shimName(plugin, target), mode: 0o755, source: Buffer.from(shim) },
+      ];
+      const tmp = `${path}.tmp-${process.pid}`;
+      await (target.archive === 'zip' ? writeZip(tmp, entries, mtime) : writeTarGz(tmp, entries, mtime));
+      await rename(tmp, path);
+      digest = await sha256File(path);
+      await writeFileAtomic(stampPath, JSON.stringify({ key, sha256: digest }));
+    }
+    const archiveBytes = (await stat(path)).size;
+    log(`archive ${fileName}: ${formatBytes(archiveBytes)}${reused ? ' (up to date)' : ''}`);
     return {
       plugin,
       target,
       fileName,
       path,
-      sha256,
+      sha256: digest,
       binaryBytes: binaryStat.size,
-      archiveBytes: archiveStat.size,
+      archiveBytes,
     } satisfies ReleasedFile;
   });
-  const checksums = files.map((f) => `${f.sha256}  ${f.fileName}\n`).join('');
-  await writeFileAtomic(join(paths.release, 'checksums.txt'), checksums);
+  await writeChecksums(version);
 
   // Krew manifests need every target's archive.
   const manifests: string[] = [];

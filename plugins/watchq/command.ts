@@ -4,6 +4,7 @@
  * changes, simulate failures (`--fail-on`), or run a shell command per key (`--exec`).
  * Runs until SIGINT/SIGTERM, then drains and prints a summary.
  */
+import type { Registry } from 'prom-client';
 import type { Argv } from 'yargs';
 import type { CommonArgs } from '../../shared/cli/common-flags.ts';
 import type { PluginSpec } from '../../shared/cli/run-plugin.ts';
@@ -54,23 +55,11 @@ export const watchq: PluginSpec<WatchqArgs> = {
     }
     const namespace = options.allNamespaces ? undefined : factory.restConfig().namespace;
     const reporter = createReporter(options.output, streams, resource.kind);
-    let summary = (): Summary => ({ synced: 0, deleted: 0, retried: 0, dropped: 0 });
 
-    let metrics: MetricsServer | undefined;
-    let metricsProvider;
-    const registry = options.metricsAddr ? createWatchqRegistry(() => summary()) : undefined;
-    if (registry && options.metricsAddr) {
-      metricsProvider = promWorkqueueMetricsProvider(registry);
-      metrics = await startMetricsServer(options.metricsAddr, registry);
-      reporter.info(`Serving metrics at ${metrics.url}`);
-    }
-
-    // Before the first sync, a denial or an unknown namespace will not fix itself: stop with its code.
+    // Before the first sync, a denial (401/403) or a type the server stopped serving (404) will
+    // not fix itself: stop with its exit code. After it, every failure is retried.
     const stopper = new AbortController();
-    const stop = (): void => stopper.abort();
-    signal.addEventListener('abort', stop, { once: true });
     let fatal: PluginError | undefined;
-
     const informer = createInformer<InformerObject>({
       listWatch: createListWatch(factory.transport(), resource, { namespace, labelSelector: options.labelSelector }),
       resyncMs: options.resyncMs,
@@ -83,9 +72,10 @@ export const watchq: PluginSpec<WatchqArgs> = {
         reporter.problem(problem, informer.description);
       },
     });
-    if (registry) registerInformerMetrics(registry, () => [{ resource: fullName(resource), stats: () => informer.stats() }]);
 
-    const queue = createRateLimitingQueue<string>({ name: fullName(resource), ...(metricsProvider ? { metricsProvider } : {}) });
+    const registry: Registry | undefined = options.metricsAddr ? createWatchqRegistry((): Summary => controller.summary()) : undefined;
+    if (registry) registerInformerMetrics(registry, () => [{ resource: fullName(resource), stats: () => informer.stats() }]);
+    const queue = createRateLimitingQueue<string>({ name: fullName(resource), ...(registry ? { metricsProvider: promWorkqueueMetricsProvider(registry) } : {}) });
     const controller = new Controller({
       informer,
       queue,
@@ -96,12 +86,26 @@ export const watchq: PluginSpec<WatchqArgs> = {
       maxRetries: options.maxRetries,
       drainTimeoutMs: options.execTimeoutMs > 0 ? options.execTimeoutMs + 5000 : 30_000,
     });
-    summary = () => controller.summary();
 
+    // The metrics server before the informer starts: a port in use fails before any request.
+    let metrics: MetricsServer | undefined;
+    if (registry && options.metricsAddr) {
+      try {
+        metrics = await startMetricsServer(options.metricsAddr, registry);
+      } catch (error) {
+        queue.shutDown();
+        throw error;
+      }
+      reporter.info(`Serving metrics at ${metrics.url}`);
+    }
+
+    const stop = (): void => stopper.abort();
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
     try {
-      const result = await controller.run(stopper.signal);
+      const summary = await controller.run(stopper.signal);
       if (fatal) throw fatal;
-      reporter.summary(result);
+      reporter.summary(summary);
       return ExitCode.ok;
     } finally {
       signal.removeEventListener('abort', stop);

@@ -45,17 +45,21 @@ export async function buildHost(plugins: readonly string[], options: { force?: b
   if (target === undefined) throw new Error(`no release target for this host (${process.platform}/${process.arch})`);
   const nodeVersion = await checkBuilderNode(pinnedNodeVersion());
 
-  const bundled = await bundlePlugins(plugins, options);
-  for (const b of bundled.results) {
+  // Every plugin is bundled, whichever are asked for: one esbuild run costs about the same, and
+  // the next build of another selection finds its bundles up to date.
+  const all = discoverPlugins();
+  const bundled = await bundlePlugins(all, options);
+  const bundles = bundled.results.filter((b) => plugins.includes(b.plugin));
+  for (const b of bundles) {
     log(
       `bundle ${binaryName(b.plugin)}.cjs: ${formatBytes(b.bytes)}, ${formatBytes(b.eagerBytes)} evaluated at start-up` +
         (bundled.skipped ? ' (up to date)' : ''),
     );
   }
-  if (!bundled.skipped) log(`esbuild: ${plugins.length} plugins in ${seconds(bundled.millis)}`);
+  if (!bundled.skipped) log(`esbuild: ${all.length} plugins in ${seconds(bundled.millis)}`);
 
   await mkdir(paths.bin, { recursive: true });
-  const executables = await mapLimit(bundled.results, seaConcurrency(), async (bundle) => {
+  const executables = await mapLimit(bundles, seaConcurrency(), async (bundle) => {
     const r = await makeExecutable({
       plugin: bundle.plugin,
       target,
@@ -85,7 +89,7 @@ export async function buildHost(plugins: readonly string[], options: { force?: b
     }
   });
   log(`check  ${executables.length} executables run --version`);
-  return { target, bundles: bundled.results, executables };
+  return { target, bundles, executables };
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -19,6 +19,9 @@
  *   runs/s the same way (runs < events when updates to one key collapsed);
  * - write → handler: handler start − the stamp of the version it read (p50/p99/max);
  * - event → handler: handler start − receipt of the first watch event that queued the key;
+ * - replay: the phase's events once more, watched from the resourceVersion the phase began at,
+ *   so the server sends them as fast as it can: the events/s the informer and queue sustain
+ *   (live, the API server's write rate is the limit), and event → handler under that load.
  * RSS is sampled every second for the whole run. Prints one JSON object on stdout.
  */
 import { spawn } from 'node:child_process';
@@ -26,9 +29,10 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { ApiResource } from '../../shared/discovery/api-resource.ts';
 import { createDiscovery } from '../../shared/discovery/discovery-client.ts';
 import { createInformer } from '../../shared/informer/informer.ts';
-import { createListWatch } from '../../shared/informer/list-watch.ts';
+import { createListWatch, type ListerWatcher } from '../../shared/informer/list-watch.ts';
 import { objectKey, type InformerObject } from '../../shared/informer/object-key.ts';
 import { createRestClient } from '../../shared/kube/rest-client.ts';
 import { loadRestConfig } from '../../shared/kube/rest-config.ts';
@@ -73,6 +77,21 @@ export interface RatePhase {
   writeToHandlerMs: Percentiles;
   eventToHandlerMs: Percentiles;
   rssMiBAtEnd: number;
+  /** The same events again, as fast as the server sends them (see `replay`). */
+  replay: ReplayResult;
+}
+
+export interface ReplayResult {
+  events: number;
+  eventsPerSec: number;
+  /**
+   * Events per second of this process's CPU time (TLS, HTTP, JSON, store, queue, handler):
+   * what one core would sustain if the server sent faster than it does here.
+   */
+  eventsPerCpuSecond: number;
+  eventToHandlerMs: Percentiles;
+  /** True when the server no longer had the events (410): the replay measured nothing. */
+  expired: boolean;
 }
 
 export interface WatchqBenchResult {
@@ -85,10 +104,10 @@ export interface WatchqBenchResult {
   rss: Array<[number, number, string]>;
   relists: number;
   reconnects: number;
-  /** ≥ 2,000 events/s with event → handler p99 ≤ 50 ms and nothing missed, in some phase. */
+  /** Some replay reached ≥ 2,000 events/s with event → handler p99 ≤ 50 ms, nothing missed live. */
   meetsGoal: boolean;
-  /** The same with write → handler p99 (API server included). */
-  meetsGoalWriteToHandler: boolean;
+  /** The same live, with write → handler p99 (bounded by the API server's write rate). */
+  meetsGoalLive: boolean;
   summary: string;
   rows: Row[];
 }
@@ -154,7 +173,11 @@ async function generate(spec: GenerateSpec): Promise<GenerateResult> {
     }
   };
   const started = performance.now();
-  for (let i = 0; i < total; i++) {
+  // Writes are issued for `seconds` at most: an API server slower than the rate gets fewer.
+  const deadline = started + spec.seconds * 1000;
+  let issued = 0;
+  for (let i = 0; i < total && performance.now() < deadline; i++) {
+    issued++;
     const due = started + (i * 1000) / spec.rate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -172,7 +195,7 @@ async function generate(spec: GenerateSpec): Promise<GenerateResult> {
       });
   }
   while (inFlight > 0) await new Promise<void>((resolve) => (wake = resolve));
-  return { writes: total, errors, ...(firstError ? { firstError } : {}), seconds: (performance.now() - started) / 1000 };
+  return { writes: issued, errors, ...(firstError ? { firstError } : {}), seconds: (performance.now() - started) / 1000 };
 }
 
 function runGenerator(spec: GenerateSpec): Promise<GenerateResult> {
@@ -207,6 +230,94 @@ interface PhaseRecorder {
   eventToHandler: number[];
   /** Latest stamp handled per object. */
   handledStamp: Map<string, number>;
+}
+
+/**
+ * The live figures are bounded by how fast the API server takes writes. To measure what the
+ * informer and queue themselves sustain, a second informer watches again from the resourceVersion
+ * the phase started at: the server replays the phase's events from its watch cache as fast as it
+ * can send them, through the same decode → store → handler → queue → worker path. Its list is
+ * stubbed out (empty, at that resourceVersion), so the watch starts right there.
+ */
+async function replay(
+  transport: Transport,
+  resource: ApiResource,
+  namespace: string,
+  fromResourceVersion: string,
+  prefix: string,
+  expected: number,
+  workers: number,
+  log: (line: string) => void,
+): Promise<ReplayResult> {
+  const real = createListWatch<InformerObject>(transport, resource, { namespace });
+  const listWatch: ListerWatcher<InformerObject> = {
+    description: `${real.description} (replay)`,
+    list: async () => ({ items: [], resourceVersion: fromResourceVersion }),
+    watch: (rv, timeoutSeconds, signal) => real.watch(rv, timeoutSeconds, signal),
+  };
+  let expired = false;
+  const informer = createInformer<InformerObject>({
+    listWatch,
+    onProblem: (p) => {
+      if (p.action === 'relist') expired = true;
+      log(`replay: ${p.phase} ${p.action}: ${p.error.message}`);
+    },
+  });
+  const queue = createRateLimitingQueue<string>({ name: 'replay' });
+  const received = new Map<string, number>();
+  const latencies: number[] = [];
+  let events = 0;
+  let first = 0;
+  let last = 0;
+  const onEvent = (object: InformerObject): void => {
+    const key = objectKey(object);
+    if (!key.startsWith(`${namespace}/${prefix}-`)) return;
+    const t = now();
+    events++;
+    if (first === 0) first = t;
+    last = t;
+    if (!received.has(key)) received.set(key, t);
+    queue.add(key);
+  };
+  informer.addEventHandler({ onAdd: onEvent, onUpdate: (_old, object) => onEvent(object) });
+  const loops = Array.from({ length: workers }, async () => {
+    for (;;) {
+      const { item, shutdown } = await queue.get();
+      if (shutdown) return;
+      const t = now();
+      const at = received.get(item);
+      received.delete(item);
+      if (at !== undefined) latencies.push(t - at);
+      informer.store.getByKey(item);
+      queue.forget(item);
+      queue.done(item);
+    }
+  });
+  const cpuBefore = process.cpuUsage();
+  const done = informer.run();
+  for (let quietSince = performance.now(), seen = 0; events < expected && !expired && performance.now() - quietSince < 3000; ) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (events !== seen) {
+      seen = events;
+      quietSince = performance.now();
+    }
+  }
+  informer.stop();
+  await done;
+  // Let the workers finish what is queued, then stop them.
+  while (queue.len() > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  queue.shutDown();
+  await Promise.all(loops);
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const span = (last - first) / 1000;
+  return {
+    events,
+    eventsPerSec: Math.round(span > 0 ? events / span : 0),
+    eventsPerCpuSecond: Math.round(cpuSeconds > 0 ? events / cpuSeconds : 0),
+    eventToHandlerMs: percentiles(latencies),
+    expired,
+  };
 }
 
 export async function runWatchqBench(options: WatchqBenchOptions = {}): Promise<WatchqBenchResult> {
@@ -283,6 +394,7 @@ export async function runWatchqBench(options: WatchqBenchOptions = {}): Promise<
       const prefix = `r${rate}`;
       phaseName = `${rate}/s`;
       phase = { prefix, events: 0, firstEventAt: 0, lastEventAt: 0, runs: 0, firstRunAt: 0, lastRunAt: 0, writeToHandler: [], eventToHandler: [], handledStamp: new Map() };
+      const startResourceVersion = informer.lastSyncResourceVersion();
       log(`${rate}/s: generating for ${seconds} s…`);
       const gen = await runGenerator({ kubeconfig, namespace, prefix, rate, seconds, concurrency });
       // Wait for the tail: until nothing has arrived for 2 s.
@@ -298,9 +410,12 @@ export async function runWatchqBench(options: WatchqBenchOptions = {}): Promise<
       let missed = 0;
       for (let i = 0; i < rate; i++) {
         const key = `${namespace}/${prefix}-${String(i).padStart(5, '0')}`;
-        const latest = Number((informer.store.getByKey(key)?.data as { t?: string } | undefined)?.t);
-        if (!Number.isFinite(latest) || p.handledStamp.get(key) !== latest) missed++;
+        const cached = informer.store.getByKey(key);
+        if (cached === undefined) continue; // never created: the generator ran out of time
+        if (p.handledStamp.get(key) !== Number((cached.data as { t?: string } | undefined)?.t)) missed++;
       }
+      log(`${rate}/s: replaying the phase's ${p.events} events from resourceVersion ${startResourceVersion}…`);
+      const replayed = await replay(transport, resource, namespace, startResourceVersion, prefix, p.events, workers, log);
       const eventSpan = (p.lastEventAt - p.firstEventAt) / 1000;
       const runSpan = (p.lastRunAt - p.firstRunAt) / 1000;
       const result: RatePhase = {
@@ -318,12 +433,13 @@ export async function runWatchqBench(options: WatchqBenchOptions = {}): Promise<
         writeToHandlerMs: percentiles(p.writeToHandler),
         eventToHandlerMs: percentiles(p.eventToHandler),
         rssMiBAtEnd: Math.round(process.memoryUsage.rss() / 1048576),
+        replay: replayed,
       };
       phases.push(result);
       log(
         `${rate}/s: writes ${result.achievedWritesPerSec}/s (${gen.errors} errors), events ${result.eventsPerSec}/s, runs ${result.handlerRunsPerSec}/s, ` +
           `write→handler p50 ${result.writeToHandlerMs.p50} ms p99 ${result.writeToHandlerMs.p99} ms, event→handler p50 ${result.eventToHandlerMs.p50} ms p99 ${result.eventToHandlerMs.p99} ms, ` +
-          `missed ${missed}, RSS ${result.rssMiBAtEnd} MiB`,
+          `missed ${missed}, RSS ${result.rssMiBAtEnd} MiB; replay ${replayed.events} events at ${replayed.eventsPerSec}/s (${replayed.eventsPerCpuSecond} per CPU-second), event→handler p50 ${replayed.eventToHandlerMs.p50} ms p99 ${replayed.eventToHandlerMs.p99} ms`,
       );
     }
   } finally {
@@ -337,29 +453,44 @@ export async function runWatchqBench(options: WatchqBenchOptions = {}): Promise<
   }
 
   const stats = informer.stats();
-  // The issue's goal is about the watch event → handler path (ours); write → handler adds the
-  // API server's write and watch fan-out, reported beside it.
+  // The issue's goal: ≥ 2,000 events/s with p99 ≤ 50 ms from the watch event to the handler.
+  // Live, the events/s are the API server's write rate; the replay gives what we sustain.
   const goal: Goal = { minOurs: 2_000, text: '≥ 2,000 events/s at p99 ≤ 50 ms (event → handler)' };
-  const top = phases.reduce<RatePhase | undefined>((best, p) => (best === undefined || p.eventsPerSec > best.eventsPerSec ? p : best), undefined);
-  const meets = (p: RatePhase, latency: Percentiles) => p.eventsPerSec >= 2000 && latency.p99 <= 50 && p.missed === 0;
-  const meetsGoal = phases.some((p) => meets(p, p.eventToHandlerMs));
-  const meetsGoalWriteToHandler = phases.some((p) => meets(p, p.writeToHandlerMs));
-  const rows: Row[] = phases.map((p) => {
-    const r = row(
-      `watchq events → handler, load ${p.targetPerSec}/s (achieved ${p.achievedWritesPerSec}/s): event→handler p50 ${p.eventToHandlerMs.p50} ms, p99 ${p.eventToHandlerMs.p99} ms; ` +
-        `write→handler p50 ${p.writeToHandlerMs.p50} ms, p99 ${p.writeToHandlerMs.p99} ms`,
-      'per-s',
-      summarize([p.eventsPerSec]),
-      null,
-      goal,
-    );
-    return { ...r, met: p.eventsPerSec >= 2000 ? meets(p, p.eventToHandlerMs) : r.met };
-  });
+  const meetsReplay = (p: RatePhase) => !p.replay.expired && p.replay.eventsPerSec >= 2000 && p.replay.eventToHandlerMs.p99 <= 50 && p.missed === 0;
+  const meetsLive = (p: RatePhase) => p.eventsPerSec >= 2000 && p.writeToHandlerMs.p99 <= 50 && p.missed === 0;
+  const meetsGoal = phases.some(meetsReplay);
+  const meetsGoalLive = phases.some(meetsLive);
+  const rows: Row[] = [];
+  for (const p of phases) {
+    rows.push({
+      ...row(
+        `watchq live, load ${p.targetPerSec}/s (API server took ${p.achievedWritesPerSec}/s): write→handler p50 ${p.writeToHandlerMs.p50} ms, p99 ${p.writeToHandlerMs.p99} ms; event→handler p99 ${p.eventToHandlerMs.p99} ms; missed ${p.missed}`,
+        'per-s',
+        summarize([p.eventsPerSec]),
+        null,
+        null,
+      ),
+    });
+    rows.push({
+      ...row(
+        `watchq replay of those ${p.replay.events} events (${p.replay.eventsPerCpuSecond} per CPU-second): event→handler p50 ${p.replay.eventToHandlerMs.p50} ms, p99 ${p.replay.eventToHandlerMs.p99} ms${p.replay.expired ? ' (expired: not measured)' : ''}`,
+        'per-s',
+        summarize([p.replay.eventsPerSec]),
+        null,
+        goal,
+      ),
+      met: p.replay.expired ? null : meetsReplay(p),
+    });
+  }
   const rssValues = rss.map(([, mib]) => mib * 1024);
   rows.push(row(`watchq RSS over the run (${rss[0]?.[1] ?? '?'} → ${rss.at(-1)?.[1] ?? '?'} MiB)`, 'kB', summarize(rssValues), null, null));
-  const summary = top
-    ? `best ${top.eventsPerSec} events/s at load ${top.targetPerSec}/s; event→handler p99 ${top.eventToHandlerMs.p99} ms, write→handler p99 ${top.writeToHandlerMs.p99} ms`
-    : 'no phase ran';
+  const best = phases.reduce<RatePhase | undefined>((b, p) => (b === undefined || p.replay.eventsPerSec > b.replay.eventsPerSec ? p : b), undefined);
+  const live = phases.reduce<RatePhase | undefined>((b, p) => (b === undefined || p.eventsPerSec > b.eventsPerSec ? p : b), undefined);
+  const summary =
+    best && live
+      ? `replay ${best.replay.eventsPerSec} events/s, event→handler p99 ${best.replay.eventToHandlerMs.p99} ms; ` +
+        `live ${live.eventsPerSec} events/s (API server bound), write→handler p99 ${live.writeToHandlerMs.p99} ms`
+      : 'no phase ran';
   return {
     node: process.version,
     cpus: os.availableParallelism(),
@@ -370,7 +501,7 @@ export async function runWatchqBench(options: WatchqBenchOptions = {}): Promise<
     relists: stats.relists,
     reconnects: stats.reconnects,
     meetsGoal,
-    meetsGoalWriteToHandler,
+    meetsGoalLive,
     summary,
     rows,
   };

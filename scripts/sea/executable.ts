@@ -36,11 +36,20 @@ export interface ExecutableResult {
   how: string;
 }
 
+/** What the last build of an executable recorded beside it (dist/.state/sea-<target>-<file>.json). */
+export interface Stamp {
+  key: string;
+  bytes: number;
+  how: string;
+  /** The bundle it embeds. */
+  bundleSha256: string;
+}
+
 /** Bump when the way executables are made changes, so old stamps no longer match. */
 const RECIPE = 1;
 
-const stampPath = (job: ExecutableJob) =>
-  join(paths.state, `sea-${targetName(job.target)}-${basename(job.output)}.json`);
+export const stampPath = (target: Target, output: string): string =>
+  join(paths.state, `sea-${targetName(target)}-${basename(output)}.json`);
 
 async function stampKey(job: ExecutableJob): Promise<string> {
   const node = await stat(job.nodeBinary);
@@ -59,9 +68,9 @@ async function stampKey(job: ExecutableJob): Promise<string> {
 export async function makeExecutable(job: ExecutableJob): Promise<ExecutableResult> {
   const started = Date.now();
   const key = await stampKey(job);
-  const stamp = stampPath(job);
+  const stamp = stampPath(job.target, job.output);
   if (job.force !== true && existsSync(job.output) && existsSync(stamp)) {
-    const last = JSON.parse(await readFile(stamp, 'utf8')) as { key: string; bytes: number; how: string };
+    const last = JSON.parse(await readFile(stamp, 'utf8')) as Stamp;
     if (last.key === key && (await stat(job.output)).size === last.bytes) {
       return { output: job.output, bytes: last.bytes, skipped: true, millis: Date.now() - started, how: last.how };
     }
@@ -96,6 +105,6 @@ export async function makeExecutable(job: ExecutableJob): Promise<ExecutableResu
     await rm(tmp, { force: true });
   }
   const bytes = (await stat(job.output)).size;
-  await writeFileAtomic(stamp, JSON.stringify({ key, bytes, how }));
+  await writeFileAtomic(stamp, JSON.stringify({ key, bytes, how, bundleSha256: job.bundle.sha256 } satisfies Stamp));
   return { output: job.output, bytes, skipped: false, millis: Date.now() - started, how };
 }

@@ -62,12 +62,16 @@ export function parseManifests(text: string, file: string): SourcedObject[] {
   return out;
 }
 
-function expand(value: unknown, file: string, document: number, line: number): KubeObject[] {
+/** Lists inside Lists are flattened, to this depth (deeper would exhaust the stack). */
+const maxListDepth = 100;
+
+function expand(value: unknown, file: string, document: number, line: number, depth = 0): KubeObject[] {
   const at = `${file}: document ${document} (line ${line})`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${at}: expected an object with apiVersion and kind`);
   const object = value as KubeObject;
   if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray((object as { items?: unknown }).items)) {
-    return ((object as { items: unknown[] }).items).flatMap((item) => expand(item, file, document, line));
+    if (depth >= maxListDepth) throw new UsageError(`${at}: Lists nested more than ${maxListDepth} deep`);
+    return ((object as { items: unknown[] }).items).flatMap((item) => expand(item, file, document, line, depth + 1));
   }
   if (typeof object.apiVersion !== 'string' || object.apiVersion === '') throw new UsageError(`${at}: apiVersion not set`);
   if (typeof object.kind !== 'string' || object.kind === '') throw new UsageError(`${at}: kind not set`);

@@ -107,7 +107,7 @@ interface RawKubeconfig {
 export function parseKubeconfig(text: string, file: string): RawKubeconfig {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseYaml(text, { logLevel: 'error' });
   } catch (cause) {
     const line = (cause as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
     throw new ConfigError(`cannot parse kubeconfig ${file}${line ? ` (line ${line})` : ''}: malformed YAML`, { cause });

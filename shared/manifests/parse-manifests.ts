@@ -36,7 +36,8 @@ export function parseManifests(text: string, file: string): SourcedObject[] {
   const lines = new LineCounter();
   let docs;
   try {
-    docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
+    // logLevel 'error': yaml would print its warnings (a collection used as a key) on stderr itself.
+    docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, logLevel: 'error' });
   } catch (cause) {
     throw new UsageError(`${file}: invalid YAML: ${(cause as Error).message}`);
   }

@@ -1,7 +1,9 @@
 /**
  * `--access`: what the current identity may do, as a matrix of verbs × resource types (like
- * rakkess). ✔/✖ on a terminal (green/red with colour), `yes`/`no` in a pipe, or JSON.
+ * rakkess). A ✔/✖ grid on a terminal (green/red with colour), `yes`/`no` columns in a pipe,
+ * or JSON.
  */
+import Table from 'cli-table3';
 import type { Streams } from '../cli/streams.ts';
 import { fullName, type ApiResource } from '../discovery/api-resource.ts';
 import type { Transport } from '../kube/transport.ts';
@@ -39,5 +41,14 @@ export function renderMatrix(rows: MatrixRow[], streams: Streams): string {
     return outcome === 'allowed' ? `\x1b[32m${text}\x1b[0m` : outcome === 'denied' ? `\x1b[31m${text}\x1b[0m` : text;
   };
   const header = ['NAME', ...matrixVerbs.map((v) => v.toUpperCase())];
-  return new TabWriter().format([header, ...rows.map((row) => [row.resource, ...matrixVerbs.map((v) => symbol(row.verbs[v]!))])]);
+  const body = rows.map((row) => [row.resource, ...matrixVerbs.map((v) => symbol(row.verbs[v]!))]);
+  if (!streams.stdoutIsTTY) return new TabWriter().format([header, ...body]);
+  // On a terminal, a boxed grid with the verbs centred under their headings.
+  const table = new Table({
+    head: header,
+    style: { head: streams.color ? ['bold'] : [], border: streams.color ? ['grey'] : [], compact: true },
+    colAligns: ['left', ...matrixVerbs.map(() => 'center' as const)],
+  });
+  table.push(...body);
+  return `${table.toString()}\n`;
 }

@@ -16,6 +16,12 @@ export interface ListQuery {
   /** Items per request; 0 asks for everything at once. */
   chunkSize: number;
   accept: string;
+  /**
+   * For a Table: what each row carries besides its cells (the server's default is Metadata, the
+   * whole PartialObjectMetadata with managedFields: for pods 15× the cells). `None` when nothing
+   * reads `row.object`.
+   */
+  includeObject?: 'None' | 'Metadata' | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -26,6 +32,7 @@ export interface Page {
 export function listQueryString(query: Omit<ListQuery, 'accept' | 'namespace' | 'signal'>, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   if (query.chunkSize > 0) params.set('limit', String(query.chunkSize));
+  if (query.includeObject) params.set('includeObject', query.includeObject);
   if (query.labelSelector) params.set('labelSelector', query.labelSelector);
   if (query.fieldSelector) params.set('fieldSelector', query.fieldSelector);
   for (const [k, v] of Object.entries(extra)) params.set(k, v);

@@ -41,12 +41,17 @@ export interface PrintListsResult {
 
 export async function printLists(options: PrintListsOptions): Promise<PrintListsResult> {
   const structured = options.format === 'json' || options.format === 'yaml';
+  // A table reads `row.object` only for the NAMESPACE column (-A), extra columns (dynget's UID)
+  // and -o name's fallback; otherwise the rows need their cells alone.
+  const rowsNeedObject = (resource: ApiResource) =>
+    (options.namespace === undefined && resource.namespaced) || options.extraColumns !== undefined || options.format === 'name';
   const query = (resource: ApiResource): ListQuery => ({
     namespace: resource.namespaced ? options.namespace : undefined,
     labelSelector: options.labelSelector,
     fieldSelector: options.fieldSelector,
     chunkSize: options.chunkSize,
     accept: structured ? 'application/json' : tableAccept,
+    includeObject: structured || options.names || rowsNeedObject(resource) ? undefined : 'None',
     signal: options.signal,
   });
   // Every type starts now; output below still follows the order typed.

@@ -46,7 +46,9 @@ const skip = (t: import('ava').ExecutionContext): boolean => {
   return true;
 };
 
-test.before(async () => {
+test.before(async (t) => {
+  // Building krew (first time) and the lsres release take minutes: past ava's global timeout.
+  t.timeout(30 * 60_000);
   const kubectl = findKubectl();
   if (kubectl === undefined) {
     notReady = 'no kubectl (looked in ~/.cache/kubectl-plugins/bin and PATH)';
@@ -117,6 +119,7 @@ async function pluginPath(dir: string, r: Ready): Promise<string> {
 
 test('validate-krew-manifest passes every released manifest, installing each platform', async (t) => {
   if (skip(t)) return;
+  t.timeout(15 * 60_000);
   const r = ready!;
   t.true(r.complete.includes('lsres'), 'lsres was just released');
   if (r.missing.length > 0) t.log(`not validated (no archives: run npm run release): ${r.missing.join(', ')}`);
@@ -156,6 +159,7 @@ test('validate-krew-manifest passes every released manifest, installing each pla
 
 test('krew installs lsres offline from the release archive; kubectl runs it through plugin lookup', async (t) => {
   if (skip(t)) return;
+  t.timeout(5 * 60_000);
   const r = ready!;
   const root = await mkdtemp(join(tmpdir(), 'krew-root-'));
   try {

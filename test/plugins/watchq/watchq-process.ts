@@ -51,7 +51,7 @@ export class WatchqProcess {
   }
 
   /** Polls until `check` gives a value; fails with the output so far after `timeoutMs`. */
-  async waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  async waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = check();
@@ -63,12 +63,12 @@ export class WatchqProcess {
   }
 
   /** Waits for the informer's first sync (the json `synced` event or the text `Synced N objects` line). */
-  waitForSync(timeoutMs = 30_000): Promise<true> {
+  waitForSync(timeoutMs = 60_000): Promise<true> {
     return this.waitFor('the first sync', () => /"event":"synced"|Synced \d+ objects/.test(this.stdout + this.stderr) || undefined, timeoutMs);
   }
 
   /** Sends `signal` and waits for the exit; SIGKILL after `timeoutMs`. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 30_000): Promise<Finished> {
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 60_000): Promise<Finished> {
     this.child.kill(signal);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     try {

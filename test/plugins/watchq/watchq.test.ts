@@ -143,7 +143,7 @@ test('20 quick updates while the handler sleeps give at most 2 runs', async (t) 
   await sleep(300); // the last events reach watchq
   t.is(forKey(p.events(), 'busy').length, 0, 'the first run is still going');
   fs.writeFileSync(gate, '');
-  await p.waitFor('a second run', () => forKey(p.events(), 'busy').length >= 2, 15_000);
+  await p.waitFor('a second run', () => forKey(p.events(), 'busy').length >= 2);
   await sleep(2500); // room for a wrong third run
   const result = await p.stop('SIGTERM');
   t.is(result.code, 0, result.stderr);
@@ -191,7 +191,7 @@ test('--exec: a failure is retried, then succeeds (WATCHQ_ATTEMPT counts up)', a
 test('--exec-timeout kills a hung handler: a failure, retried, then dropped', async (t) => {
   await createSettled('exec-timeout', ['hung'], 0);
   const p = watchq(['-l', 'scenario=exec-timeout', '-o', 'json', '--exec', 'sleep 30', '--exec-timeout', '300ms', '--max-retries', '1']);
-  await p.waitFor('the drop', () => p.events().some((e) => e.event === 'drop'), 20_000);
+  await p.waitFor('the drop', () => p.events().some((e) => e.event === 'drop'));
   const result = await p.stop('SIGTERM');
   t.is(result.code, 0, result.stderr);
   const tries = forKey(p.events(), 'hung');
@@ -211,7 +211,7 @@ test('SIGTERM: no new work, the running handler finishes, a summary, exit 0', as
   const result = await p.stop('SIGTERM');
   const took = Date.now() - started;
   t.is(result.code, 0, result.stderr);
-  t.true(took >= 1000 && took < 10_000, `exited after ${took} ms: waited for the running handler`);
+  t.true(took >= 1000 && took < 20_000, `exited after ${took} ms: waited for the running handler`);
   const syncs = p.events().filter((e) => e.event === 'sync');
   t.is(syncs.length, 1, 'only the handler already running finished');
   t.regex(result.stderr, /finished drain-/);
@@ -226,7 +226,7 @@ test('usage errors exit 2 before anything starts', async (t) => {
     [['-o', 'yaml'], /invalid output format "yaml"/],
     [['--metrics-addr', 'nonsense'], /expected HOST:PORT/],
   ] as Array<[string[], RegExp]>) {
-    const r = await runPlugin('watchq', ['--kubeconfig', kubeconfig, '-n', ns, ...args], { timeoutMs: 20_000 });
+    const r = await runPlugin('watchq', ['--kubeconfig', kubeconfig, '-n', ns, ...args], { timeoutMs: 60_000 });
     t.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     t.regex(r.stderr, message);
     t.is(r.stdout, '');
@@ -248,7 +248,7 @@ test('--metrics-addr serves the workqueue and informer metrics; a port in use ex
   t.regex(text, /^watchq_handler_results_total\{result="synced"\} 1$/m);
 
   const port = new URL(url).port;
-  const busy = await runPlugin('watchq', ['--kubeconfig', kubeconfig, '-n', ns, '--metrics-addr', `127.0.0.1:${port}`], { timeoutMs: 20_000 });
+  const busy = await runPlugin('watchq', ['--kubeconfig', kubeconfig, '-n', ns, '--metrics-addr', `127.0.0.1:${port}`], { timeoutMs: 60_000 });
   t.is(busy.code, 2);
   t.regex(busy.stderr, new RegExp(`--metrics-addr 127.0.0.1:${port}: cannot listen: address already in use`));
   const result = await p.stop('SIGTERM');
@@ -257,7 +257,7 @@ test('--metrics-addr serves the workqueue and informer metrics; a port in use ex
 
 test('no right to list: exit 3 at once with the server message', async (t) => {
   const denied = await serviceAccountKubeconfig(ns, 'watchq-nobody');
-  const r = await runPlugin('watchq', ['--kubeconfig', denied, '-n', ns], { timeoutMs: 30_000 });
+  const r = await runPlugin('watchq', ['--kubeconfig', denied, '-n', ns], { timeoutMs: 60_000 });
   t.is(r.code, 3, r.stderr);
   t.regex(r.stderr, /deployments\.apps is forbidden/);
 });
@@ -274,10 +274,10 @@ test('connections reset and refused: reconnects with growing delays and misses n
     // While watchq cannot connect: a new deployment and a change to the old one.
     await kubectlOk(['apply', '-n', ns, '-f', '-'], { input: deploymentYaml('arrived-offline', 'reconnect', 0) });
     await kubectlOk(['label', 'deploy', 'steady', '-n', ns, 'changed=offline']);
-    await p.waitFor('three failed reconnects', () => p.events().filter((e) => e.event === 'error').length >= 3, 20_000);
+    await p.waitFor('three failed reconnects', () => p.events().filter((e) => e.event === 'error').length >= 3);
     await proxy.up();
     // (The new deployment may sync more than once: the controllers update its status.)
-    await p.waitFor('the changes made offline', () => forKey(p.events(), 'arrived-offline').length >= 1 && forKey(p.events(), 'steady').length === 2, 30_000);
+    await p.waitFor('the changes made offline', () => forKey(p.events(), 'arrived-offline').length >= 1 && forKey(p.events(), 'steady').length === 2);
   } finally {
     await proxy.down();
   }
@@ -296,7 +296,7 @@ test('connections reset and refused: reconnects with growing delays and misses n
 test('--resync hands every cached object to the handler again; -A watches all namespaces', async (t) => {
   await createSettled('resync', ['resync-a'], 0);
   const p = new WatchqProcess(['--kubeconfig', kubeconfig, '-A', '-l', 'scenario=resync', '-o', 'json', '--resync', '1s']);
-  await p.waitFor('three runs', () => forKey(p.events(), 'resync-a').length >= 3, 20_000);
+  await p.waitFor('three runs', () => forKey(p.events(), 'resync-a').length >= 3);
   const result = await p.stop('SIGTERM');
   t.is(result.code, 0, result.stderr);
   const runs = forKey(p.events(), 'resync-a');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { createFactory } from '../../../shared/kube/factory.ts';
-import { createNamespace, ensureCluster, kubectlOk, serviceAccountKubeconfig } from '../../helpers/cluster.ts';
+import { createNamespace, deleteNamespace, ensureCluster, kubectlOk, serviceAccountKubeconfig } from '../../helpers/cluster.ts';
 import { runPlugin } from '../../helpers/plugin.ts';
 import { TcpProxy } from './tcp-proxy.ts';
 import { WatchqProcess, type WatchqEvent } from './watchq-process.ts';
@@ -17,17 +17,21 @@ let ns = '';
 let kubeconfig = '';
 let tmp = '';
 let server = '';
+/** Deleted after the tests. */
+const namespaces: string[] = [];
 
 test.before(async () => {
   const cluster = await ensureCluster();
   kubeconfig = cluster.kubeconfig;
   server = cluster.server;
   ns = await createNamespace('watchq');
+  namespaces.push(ns);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'watchq-it-'));
 });
 
-test.after.always(() => {
+test.after.always(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  await Promise.all(namespaces.map((name) => deleteNamespace(name)));
 });
 
 function deploymentYaml(name: string, scenario: string, replicas = 1): string {
@@ -98,6 +102,7 @@ test("the seed's scenario in text: each deployment synced once; test-deployment 
 test("the seed's scenario in json: 6 tries with growing delays, others carry on", async (t) => {
   // Same names as the text test: a namespace of its own.
   const own = await createNamespace('watchq-seed');
+  namespaces.push(own);
   await createSettled('seed-json', ['demo-1', 'demo-2', 'test-deployment'], 1, own);
   // A slow handler for everyone (50 ms), so the others are still being handled while test-deployment retries.
   const p = watchq(['--fail-on', 'test-deployment', '-o', 'json', '--workers', '2', '--exec', 'sleep 0.05'], own);

@@ -1,0 +1,466 @@
+/**
+ * `npm run bench`: our built plugins side by side with the kubectl built with the local cluster,
+ * on the same server in the same run (issue 9).
+ *
+ *   npm run bench [-- --runs N] [--big-runs N] [--warmup N] [--only a,b] [--rss gnu-time|proc-poll] [--no-profile]
+ *   npm run bench -- --clean      delete the seeded namespaces and the bench Node, measure nothing
+ *
+ * 1. brings up (or reuses) the local cluster, builds dist/bin if an executable is missing;
+ * 2. seeds it (seed.ts: 1,000 pods, 10,000 ConfigMaps, the seed CRD; reused when there);
+ * 3. times each pair in alternation after a warm-up (interleave.ts), wall time and peak RSS
+ *    (measure.ts), checking once beforehand that both sides print the same number of lines;
+ * 4. the floor (floor.ts), the work queue (workqueue.ts) and watchq (watchq.ts, when present);
+ * 5. profiles the plugin behind every goal missed (profile.ts);
+ * 6. prints the Markdown table on stdout and writes dist/bench/results.{md,json}.
+ *
+ * Progress goes to stderr. Exit code 1 if a measure could not be taken (a missed goal is a
+ * result, not a failure).
+ *
+ * Measures (--only): lsres, cm, dynget, version, floor, workqueue, watchq.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { binaryPath } from '../cluster/build.ts';
+import { up } from '../cluster/control-plane.ts';
+import { clusterPaths } from '../cluster/paths.ts';
+import { createFloor, type FloorSample } from './floor.ts';
+import { interleave, type PairResult, type Runner } from './interleave.ts';
+import { capture, defaultRssMethod, measure, type Command, type MeasureOptions, type RssMethod } from './measure.ts';
+import { formatProfile, profilePlugin, type ProfileSummary } from './profile.ts';
+import { markdownTable, notMeasured, row, type Goal, type Row } from './report.ts';
+import { benchTransport, defaultSeedPlan, removeSeed, seed, type SeedReport } from './seed.ts';
+import { summarize } from './stats.ts';
+import { runWorkqueueBench, type WorkqueueBenchResult } from './workqueue.ts';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+const distBin = join(repoRoot, 'dist', 'bin');
+const outDir = join(repoRoot, 'dist', 'bench');
+const measures = ['lsres', 'cm', 'dynget', 'version', 'floor', 'workqueue', 'watchq'] as const;
+type MeasureName = (typeof measures)[number];
+
+const log = (line: string): void => {
+  process.stderr.write(`[bench] ${line}\n`);
+};
+
+interface Options {
+  runs: number;
+  bigRuns: number;
+  warmup: number;
+  only: Set<MeasureName>;
+  rss: RssMethod;
+  profile: boolean;
+  clean: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      runs: { type: 'string', default: '15' },
+      'big-runs': { type: 'string', default: '7' },
+      warmup: { type: 'string', default: '2' },
+      only: { type: 'string' },
+      rss: { type: 'string' },
+      'no-profile': { type: 'boolean', default: false },
+      clean: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const count = (name: string, text: string, min: number) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}, got "${text}"`);
+    return n;
+  };
+  const only = values.only === undefined ? [...measures] : values.only.split(',').map((s) => s.trim());
+  for (const name of only) if (!(measures as readonly string[]).includes(name)) throw new Error(`--only: unknown measure "${name}" (one of ${measures.join(', ')})`);
+  if (values.rss !== undefined && values.rss !== 'gnu-time' && values.rss !== 'proc-poll') throw new Error(`--rss must be gnu-time or proc-poll, got "${values.rss}"`);
+  return {
+    runs: count('runs', values.runs, 1),
+    bigRuns: count('big-runs', values['big-runs'], 1),
+    warmup: count('warmup', values.warmup, 0),
+    only: new Set(only as MeasureName[]),
+    rss: (values.rss as RssMethod | undefined) ?? defaultRssMethod(),
+    profile: !values['no-profile'],
+    clean: values.clean,
+  };
+}
+
+interface ProcessPair {
+  key: string;
+  ours: Runner;
+  kubectl: Runner;
+  /** For the line-count check and for profiling: what each side runs. */
+  oursCommand: Command;
+  kubectlCommand: Command;
+  plugin: string;
+  pluginArgs: string[];
+  runs: number;
+  warmup: number;
+  /** Skip the check that both sides print as many lines (they do different things). */
+  skipCheck?: boolean;
+}
+
+interface Checked {
+  oursLines: number;
+  kubectlLines: number;
+  warning?: string;
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const options = parseOptions(process.argv.slice(2));
+  const phases: Record<string, number> = {};
+  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      phases[name] = Math.round(performance.now() - t);
+    }
+  };
+  const loadStart = os.loadavg();
+
+  // 1. Cluster and executables.
+  const paths = clusterPaths();
+  const cluster = await phase('cluster', () => up(paths, { log: (line) => log(`cluster: ${line}`), tty: false }));
+  if (options.clean) {
+    await removeSeed(benchTransport(paths.kubeconfig), defaultSeedPlan, log);
+    return 0;
+  }
+  const kubectl = binaryPath(paths, 'kubectl');
+  const plugin = (name: string) => join(distBin, `kubectl-${name}`);
+  if (!['lsres', 'dynget'].every((p) => existsSync(plugin(p)))) {
+    log('dist/bin is missing executables: npm run build…');
+    await phase('build', () => npmRun('build'));
+  }
+
+  // 2. Seed.
+  const transport = benchTransport(paths.kubeconfig);
+  const plan = defaultSeedPlan;
+  const seedReport: SeedReport = await phase('seed', () => seed(transport, plan, log));
+  log(`seed: ${describeSeed(seedReport)} in ${(seedReport.millis / 1000).toFixed(1)} s`);
+
+  const scratch = await mkdtemp(join(os.tmpdir(), 'kubectl-plugins-bench-'));
+  const warmCache = join(scratch, 'cache-warm');
+  const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: paths.kubeconfig, KUBECACHEDIR: warmCache };
+  delete env['NODE_OPTIONS'];
+  const measureOptions: MeasureOptions = { rss: options.rss, scratchDir: scratch };
+  const versions = await collectVersions(kubectl, plugin('lsres'), env, transport);
+  log(`ours ${versions.ours}, kubectl ${versions.kubectl}, server ${versions.server}; peak RSS via ${options.rss}`);
+
+  const rows: Row[] = [];
+  const pairs: Record<string, PairResult & { checked?: Checked }> = {};
+  const profiles: Record<string, ProfileSummary> = {};
+  const failures: string[] = [];
+  const want = (m: MeasureName) => options.only.has(m);
+
+  const cmd = (file: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Command => ({ file, args, env: { ...env, ...extraEnv } });
+  const timed = (command: Command): Runner => () => measure(command, measureOptions);
+  const processPair = (key: string, pluginName: string, pluginArgs: string[], kubectlArgs: string[], runs: number, warmup: number): ProcessPair => {
+    const oursCommand = cmd(plugin(pluginName), pluginArgs);
+    const kubectlCommand = cmd(kubectl, kubectlArgs);
+    return { key, ours: timed(oursCommand), kubectl: timed(kubectlCommand), oursCommand, kubectlCommand, plugin: pluginName, pluginArgs, runs, warmup };
+  };
+  const ns = plan.lsresNamespace;
+  const dns = plan.dyngetNamespace;
+
+  // A fresh cache directory per run (created and removed outside the clock).
+  const coldRunner = (build: (dir: string) => Command): Runner => async () => {
+    const dir = await mkdtemp(join(scratch, 'cold-'));
+    try {
+      return await measure(build(dir), measureOptions);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+
+  const runPair = async (pair: ProcessPair, label: string): Promise<(PairResult & { checked?: Checked }) | undefined> => {
+    try {
+      const checked = pair.skipCheck ? undefined : await checkSameOutput(pair, measureOptions);
+      if (checked?.warning) log(`${label}: warning: ${checked.warning}`);
+      log(`${label}: ${pair.warmup} warm-up + ${pair.runs} rounds (ours, kubectl)…`);
+      const t = performance.now();
+      const result = await interleave(pair.ours, pair.kubectl, { runs: pair.runs, warmup: pair.warmup });
+      log(
+        `${label}: ours ${result.a.wallMs.median.toFixed(0)} ms, kubectl ${result.b.wallMs.median.toFixed(0)} ms ` +
+          `(${(result.a.wallMs.median / result.b.wallMs.median).toFixed(2)}×) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      );
+      pairs[pair.key] = { ...result, ...(checked ? { checked } : {}) };
+      return pairs[pair.key];
+    } catch (error) {
+      failures.push(`${label}: ${(error as Error).message}`);
+      log(`${label}: FAILED: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+  const wallRow = (measureText: string, r: PairResult | undefined, goal: Goal | null, theirsLabel?: string): Row =>
+    r ? row(measureText, 'ms', r.a.wallMs, r.b.wallMs, goal, theirsLabel ? { theirsLabel } : {}) : notMeasured(measureText, goal, 'failed (see stderr)');
+  const rssRow = (measureText: string, r: PairResult | undefined, goal: Goal | null): Row =>
+    r ? row(measureText, 'kB', r.a.peakRssKb, r.b.peakRssKb, goal) : notMeasured(measureText, goal, 'failed (see stderr)');
+  // CPU time is what a run costs whatever else the machine does: on a busy host it is steadier than wall time.
+  const cpuRow = (r: PairResult | undefined): Row[] => (r?.a.cpuMs && r.b.cpuMs ? [row('  ↳ CPU time (user + sys)', 'ms', r.a.cpuMs, r.b.cpuMs, null)] : []);
+  const profileTargets: Array<{ key: string; plugin: string; args: string[]; env: NodeJS.ProcessEnv }> = [];
+  const missed = (r: Row, target: { key: string; plugin: string; args: string[]; env: NodeJS.ProcessEnv }) => {
+    if (r.met === false && !profileTargets.some((p) => p.key === target.key)) profileTargets.push(target);
+  };
+
+  // 3. Process pairs.
+  await phase('pairs', async () => {
+    if (want('lsres')) {
+      const pair = processPair('lsres', 'lsres', ['-n', ns], ['get', 'pods,deployments,services', '-n', ns], options.runs, options.warmup);
+      const r = await runPair(pair, 'lsres');
+      const wall = wallRow(`\`lsres -n ${ns}\` (${plan.pods.toLocaleString('en')} pods, deploy, svc) vs \`kubectl get pods,deployments,services\``, r, { maxRatio: 0.8, text: '≤ 0.8× wall' });
+      rows.push(wall, rssRow('  ↳ peak RSS', r, null), ...cpuRow(r));
+      missed(wall, { key: 'lsres', plugin: 'lsres', args: pair.pluginArgs, env });
+    }
+    if (want('cm')) {
+      const pair = processPair('cm', 'lsres', ['cm', '-A'], ['get', 'cm', '-A'], options.bigRuns, Math.min(1, options.warmup));
+      const r = await runPair(pair, 'lsres cm -A');
+      const count = r?.checked ? `${(r.checked.kubectlLines - 1).toLocaleString('en')} ConfigMaps` : 'ConfigMaps';
+      const wall = wallRow(`\`lsres cm -A\` (${count}) vs \`kubectl get cm -A\``, r, { maxRatio: 1.0, text: '≤ 1.0× wall' });
+      const rss = rssRow('  ↳ peak RSS', r, { maxRatio: 1.5, text: '≤ 1.5× RSS' });
+      rows.push(wall, rss, ...cpuRow(r));
+      missed(wall, { key: 'cm', plugin: 'lsres', args: pair.pluginArgs, env });
+      missed(rss, { key: 'cm', plugin: 'lsres', args: pair.pluginArgs, env });
+    }
+    if (want('dynget')) {
+      // kubectl resolves plural, singular and short names but not a kind (`get aiops` is "the
+      // server doesn't have a resource type"): it gets the plural, its most direct lookup.
+      const oursArgs = ['aiops', '-n', dns];
+      const kubectlArgs = ['get', 'myresources', '-n', dns];
+      const cold: ProcessPair = {
+        ...processPair('dyngetCold', 'dynget', oursArgs, kubectlArgs, options.runs, options.warmup),
+        ours: coldRunner((dir) => cmd(plugin('dynget'), oursArgs, { KUBECACHEDIR: dir })),
+        kubectl: coldRunner((dir) => cmd(kubectl, [...kubectlArgs, '--cache-dir', dir], { KUBECACHEDIR: dir })),
+      };
+      const rc = await runPair(cold, 'dynget cold cache');
+      const warm = processPair('dyngetWarm', 'dynget', oursArgs, [...kubectlArgs, '--cache-dir', warmCache], options.runs, options.warmup);
+      const rw = await runPair(warm, 'dynget warm cache');
+      const coldRow = wallRow('`dynget aiops`, cold discovery cache vs `kubectl get myresources` (fresh `--cache-dir`)', rc, { maxRatio: 1.0, text: '≤ 1.0× wall' });
+      const warmRow = wallRow('`dynget aiops`, warm discovery cache vs `kubectl get myresources`', rw, { maxRatio: 0.8, text: '≤ 0.8× wall' });
+      rows.push(coldRow, warmRow, rssRow('  ↳ peak RSS (warm)', rw, null), ...cpuRow(rw).map((x) => ({ ...x, measure: '  ↳ CPU time (warm)' })));
+      const coldEnv = { ...env, KUBECACHEDIR: join(scratch, 'profile-cold-never-written') };
+      missed(coldRow, { key: 'dyngetCold', plugin: 'dynget', args: oursArgs, env: coldEnv });
+      missed(warmRow, { key: 'dyngetWarm', plugin: 'dynget', args: oursArgs, env });
+    }
+    if (want('version')) {
+      const pair = { ...processPair('version', 'lsres', ['--version'], ['version', '--client'], options.runs, options.warmup), skipCheck: true };
+      const r = await runPair(pair, 'version');
+      const wall = wallRow('`lsres --version` vs `kubectl version --client` (start-up)', r, { maxRatio: 1.0, text: '≤ 1.0× wall' });
+      rows.push(wall, rssRow('  ↳ peak RSS', r, null), ...cpuRow(r));
+      missed(wall, { key: 'version', plugin: 'lsres', args: pair.pluginArgs, env });
+      // How much of that is the runtime itself: the pinned Node running nothing.
+      const bare: ProcessPair = { ...pair, key: 'nodeStartup', skipCheck: true, ours: timed(cmd(process.execPath, ['-e', '0'])), oursCommand: cmd(process.execPath, ['-e', '0']) };
+      const rb = await runPair(bare, 'node -e 0');
+      if (rb) rows.push(row(`  ↳ for scale: bare \`node -e 0\` (Node ${process.versions.node}) vs \`kubectl version --client\``, 'ms', rb.a.wallMs, rb.b.wallMs, null));
+    }
+  });
+
+  // 4. The floor, the work queue, watchq.
+  let floorMethod: string | undefined;
+  if (want('floor')) {
+    await phase('floor', async () => {
+      try {
+        const floor = await createFloor(paths.kubeconfig, ns, measureOptions);
+        floorMethod = floor.method;
+        const ours = timed(cmd(plugin('lsres'), ['-n', ns]));
+        log(`floor (${floor.method}): ${options.warmup} warm-up + ${options.runs} rounds (lsres, floor)…`);
+        const r = await interleave(ours, () => floor.run(), { runs: options.runs, warmup: options.warmup });
+        pairs['floor'] = r;
+        const samples = r.b.samples as FloorSample[];
+        const fetch = summarize(samples.map((s) => s.fetchMs));
+        const parse = summarize(samples.map((s) => s.parseMs));
+        const label = floor.method === 'curl' ? 'curl ×3 + JSON.parse' : 'node https ×3 + JSON.parse';
+        rows.push(
+          row(`\`lsres -n ${ns}\` vs the floor (${label}; fetch ${fetch.median.toFixed(0)} ms + parse ${parse.median.toFixed(1)} ms)`, 'ms', r.a.wallMs, r.b.wallMs, { maxRatio: 1.3, text: '≤ 1.3× (overhead)' }, { theirsLabel: 'floor' }),
+        );
+        log(`floor: lsres ${r.a.wallMs.median.toFixed(0)} ms, floor ${r.b.wallMs.median.toFixed(0)} ms (${(r.a.wallMs.median / r.b.wallMs.median).toFixed(2)}×)`);
+      } catch (error) {
+        failures.push(`floor: ${(error as Error).message}`);
+        log(`floor: FAILED: ${(error as Error).message}`);
+        rows.push(notMeasured('the floor (curl ×3 + JSON.parse)', { maxRatio: 1.3, text: '≤ 1.3× (overhead)' }, 'failed (see stderr)'));
+      }
+    });
+  }
+
+  let workqueue: WorkqueueBenchResult | undefined;
+  const workqueueGoal: Goal = { minOurs: 1_000_000, text: '≥ 1,000,000/s' };
+  if (want('workqueue')) {
+    await phase('workqueue', async () => {
+      try {
+        workqueue = await runWorkqueueBench();
+        const wq = workqueue;
+        const go = wq.clientGo;
+        rows.push(
+          row('work queue add+get+done (1,000 keys) vs client-go workqueue', 'per-s', summarize(wq.ours.interleaved.perSec), go ? summarize(go.interleaved.perSec) : null, workqueueGoal, {
+            theirsLabel: 'client-go',
+            ratio: wq.ratio,
+            met: wq.meetsGoal,
+            ...(go ? {} : { note: `client-go not measured: ${wq.goError ?? 'skipped'}` }),
+          }),
+        );
+      } catch (error) {
+        failures.push(`workqueue: ${(error as Error).message}`);
+        rows.push(notMeasured('work queue add+get+done vs client-go', workqueueGoal, 'failed (see stderr)'));
+      }
+    });
+  }
+
+  let watchq: unknown = null;
+  if (want('watchq')) {
+    await phase('watchq', async () => {
+      const outcome = await runWatchq(paths.kubeconfig);
+      watchq = outcome.result ?? null;
+      rows.push(...outcome.rows);
+      if (outcome.error) failures.push(`watchq: ${outcome.error}`);
+    });
+  }
+
+  // 5. Profiles of what fell short.
+  if (options.profile && profileTargets.length > 0) {
+    await phase('profile', async () => {
+      for (const target of profileTargets) {
+        try {
+          log(`profiling ${target.plugin} ${target.args.join(' ')} (a goal was missed)…`);
+          const summary = await profilePlugin({ plugin: target.plugin, args: target.args, env: target.env, top: 12, bundleDir: join(scratch, 'profile-bundles') });
+          profiles[target.key] = summary;
+          process.stderr.write(formatProfile(summary));
+        } catch (error) {
+          log(`profiling ${target.key} failed: ${(error as Error).message}`);
+        }
+      }
+    });
+  }
+  await rm(scratch, { recursive: true, force: true });
+
+  // 6. Report.
+  const totalMs = performance.now() - started;
+  const command = commandLine();
+  const date = new Date().toISOString();
+  const host = {
+    platform: `${process.platform}/${process.arch}`,
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    loadavgStart: loadStart.map((v) => Number(v.toFixed(2))),
+    loadavgEnd: os.loadavg().map((v) => Number(v.toFixed(2))),
+  };
+  const table = markdownTable(rows);
+  const notes = [
+    `Ours: ${relative(repoRoot, distBin)}/kubectl-* (${versions.ours}, single executables); kubectl ${versions.kubectl}; server ${versions.server} (${cluster.server}, local control plane with kwok nodes).`,
+    `Wall time from spawn to exit, median (min–max) of ${options.runs} interleaved rounds after ${options.warmup} warm-up (cm -A: ${options.bigRuns} rounds); peak RSS via ${options.rss === 'gnu-time' ? '`/usr/bin/time -v`' : 'polling /proc/PID/status VmHWM (a lower bound)'}. Ratio = ours ÷ kubectl (medians).`,
+    ...(want('dynget') ? ['kubectl does not resolve a kind (`kubectl get aiops`: "the server doesn\'t have a resource type"), so it is given the plural `myresources`; dynget resolves `aiops` itself. Cold: a fresh cache directory per run for both (`KUBECACHEDIR`, `--cache-dir`).'] : []),
+    ...(floorMethod ? [`The floor: ${floorMethod === 'curl' ? 'one `curl --parallel` process fetching the three lists as Tables (`includeObject=None` as lsres asks, but no chunking) + `JSON.parse` timed inside the bench process' : 'no curl: three HTTPS GETs from the bench process + `JSON.parse`'}; no process start-up of a runtime.`] : []),
+    `Host: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGiB} GiB, load average ${host.loadavgStart[0]} at start, ${host.loadavgEnd[0]} at end. Total ${(totalMs / 1000).toFixed(0)} s (${Object.entries(phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(0)} s`).join(', ')}).`,
+  ];
+  const markdown = `## Performance\n\n${date.slice(0, 10)}, \`${command}\`\n\n${table}\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'results.md'), markdown);
+  await writeFile(
+    join(outDir, 'results.json'),
+    `${JSON.stringify({ date, command, totalMs: Math.round(totalMs), phases, host, versions, rssMethod: options.rss, floorMethod, options: { ...options, only: [...options.only] }, seed: seedReport, rows, pairs, workqueue, watchq, profiles, failures }, null, 2)}\n`,
+  );
+  process.stdout.write(`\n${table}\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
+  log(`results in ${relative(process.cwd(), join(outDir, 'results.md'))} and results.json (${(totalMs / 1000).toFixed(0)} s)`);
+  for (const f of failures) log(`not measured: ${f}`);
+  return failures.length > 0 ? 1 : 0;
+}
+
+/** Runs each side once keeping stdout: both must succeed and should print as many lines. */
+async function checkSameOutput(pair: ProcessPair, options: MeasureOptions): Promise<Checked> {
+  const [ours, theirs] = [await capture(pair.oursCommand, options), await capture(pair.kubectlCommand, options)];
+  for (const [who, r, c] of [['ours', ours, pair.oursCommand], ['kubectl', theirs, pair.kubectlCommand]] as const) {
+    if (r.exitCode !== 0) throw new Error(`${who}: ${[c.file, ...c.args].join(' ')} exited ${r.exitCode}: ${r.stderr.trim().slice(0, 1000)}`);
+  }
+  const lines = (s: string) => s.split('\n').filter((l) => l !== '').length;
+  const checked: Checked = { oursLines: lines(ours.stdout), kubectlLines: lines(theirs.stdout) };
+  // Other users of the cluster may add or remove objects between the two runs: warn only.
+  if (checked.oursLines !== checked.kubectlLines) checked.warning = `ours printed ${checked.oursLines} lines, kubectl ${checked.kubectlLines}`;
+  return checked;
+}
+
+async function collectVersions(kubectl: string, lsres: string, env: NodeJS.ProcessEnv, transport: ReturnType<typeof benchTransport>) {
+  const out = (file: string, args: string[]) =>
+    new Promise<string>((resolve) => {
+      const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+      let text = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (text += c));
+      child.once('error', () => resolve(''));
+      child.once('close', () => resolve(text.trim()));
+    });
+  const kubectlJson = await out(kubectl, ['version', '--client', '-o', 'json']);
+  let kubectlVersion = 'unknown';
+  try {
+    kubectlVersion = (JSON.parse(kubectlJson) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion;
+  } catch {
+    // keep 'unknown'
+  }
+  const res = await transport.request({ path: '/version' });
+  const server = res.status === 200 ? (JSON.parse(res.body.toString('utf8')) as { gitVersion: string }).gitVersion : 'unknown';
+  return { ours: (await out(lsres, ['--version'])).replace(/^kubectl-lsres\s+/, '') || 'unknown', kubectl: kubectlVersion, server };
+}
+
+/**
+ * watchq's bench lives in scripts/bench/watchq.ts (written separately): imported when it is
+ * there, else a "not measured" row.
+ */
+async function runWatchq(kubeconfig: string): Promise<{ rows: Row[]; result?: unknown; error?: string }> {
+  const goal: Goal = { minOurs: 2_000, text: '≥ 2,000 events/s, p99 ≤ 50 ms, flat memory' };
+  const file = join(import.meta.dirname, 'watchq.ts');
+  if (!existsSync(file)) return { rows: [notMeasured('watchq events → handler', goal, 'not measured (scripts/bench/watchq.ts does not exist yet)')] };
+  try {
+    const mod = (await import(pathToFileURL(file).href)) as { runWatchqBench?: (options?: { kubeconfig?: string }) => Promise<unknown> };
+    if (typeof mod.runWatchqBench !== 'function') return { rows: [notMeasured('watchq events → handler', goal, 'not measured (watchq.ts exports no runWatchqBench)')] };
+    log('watchq: runWatchqBench()…');
+    const result = await mod.runWatchqBench({ kubeconfig });
+    return { rows: watchqRows(result, goal), result };
+  } catch (error) {
+    log(`watchq: FAILED: ${(error as Error).message}`);
+    return { rows: [notMeasured('watchq events → handler', goal, 'failed (see stderr)')], error: (error as Error).message };
+  }
+}
+
+/** Rows from whatever runWatchqBench returns: its own `rows` if it gives them, else a summary. */
+function watchqRows(result: unknown, goal: Goal): Row[] {
+  const r = result as { rows?: Row[]; meetsGoal?: boolean; summary?: string } | null;
+  if (r && Array.isArray(r.rows)) return r.rows;
+  return [notMeasured('watchq events → handler', goal, r?.summary ?? 'see dist/bench/results.json (watchq)')].map((x) => ({ ...x, met: typeof r?.meetsGoal === 'boolean' ? r.meetsGoal : null }));
+}
+
+function describeSeed(report: SeedReport): string {
+  const parts = Object.keys(report.reused).map((kind) => {
+    const created = report.created[kind] ?? 0;
+    const reused = report.reused[kind] ?? 0;
+    return `${kind} ${created + reused}${created > 0 ? ` (${created} new)` : ''}`;
+  });
+  return parts.join(', ');
+}
+
+function commandLine(): string {
+  const args = process.argv.slice(2);
+  const viaNpm = process.env['npm_lifecycle_event'] === 'bench';
+  return viaNpm ? `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}` : `node scripts/bench/main.ts${args.length > 0 ? ` ${args.join(' ')}` : ''}`;
+}
+
+function npmRun(script: string): Promise<void> {
+  const npmCli = process.env['npm_execpath'];
+  const [file, args] = npmCli ? [process.execPath, [npmCli, 'run', script]] : ['npm', ['run', script]];
+  return new Promise((resolve, reject) => {
+    // The build logs on stdout; keep ours for the table.
+    const child = spawn(file, args, { cwd: repoRoot, stdio: ['ignore', process.stderr, process.stderr] });
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`npm run ${script} exited ${code}`))));
+  });
+}
+
+try {
+  process.exitCode = await main();
+} catch (error) {
+  process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+}

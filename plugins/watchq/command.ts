@@ -4,13 +4,16 @@
  * changes, simulate failures (`--fail-on`), or run a shell command per key (`--exec`).
  * Runs until SIGINT/SIGTERM, then drains and prints a summary.
  */
+import os from 'node:os';
 import type { Registry } from 'prom-client';
 import type { Argv } from 'yargs';
 import type { CommonArgs } from '../../shared/cli/common-flags.ts';
 import type { PluginSpec } from '../../shared/cli/run-plugin.ts';
 import { fullName } from '../../shared/discovery/api-resource.ts';
-import { AccessDeniedError, ExitCode, NotFoundError, UsageError, type PluginError } from '../../shared/errors.ts';
-import { createInformer } from '../../shared/informer/informer.ts';
+import { AccessDeniedError, ConfigError, ExitCode, ForbiddenError, NotFoundError, UsageError, type PluginError } from '../../shared/errors.ts';
+import { explainDenials } from '../../shared/rbac/explain-denials.ts';
+import { createInformer, type Informer } from '../../shared/informer/informer.ts';
+import { createLeaseLock } from '../../shared/leader/lease-lock.ts';
 import { createListWatch } from '../../shared/informer/list-watch.ts';
 import type { InformerObject } from '../../shared/informer/object-key.ts';
 import { promWorkqueueMetricsProvider } from '../../shared/metrics/prom-workqueue.ts';
@@ -21,7 +24,12 @@ import { execHandler } from './exec-handler.ts';
 import { failOnHandler, noopHandler, type Handler } from './handler.ts';
 import { createWatchqRegistry, startMetricsServer, type MetricsServer } from './metrics-server.ts';
 import { addWatchqFlags, parseWatchqOptions, type WatchqArgs, type WatchqOptions } from './options.ts';
+import { runAsLeader } from './leader.ts';
 import { createReporter, type Summary } from './output.ts';
+
+function total(summaries: Summary[]): Summary {
+  return summaries.reduce((a, b) => ({ synced: a.synced + b.synced, deleted: a.deleted + b.deleted, retried: a.retried + b.retried, dropped: a.dropped + b.dropped }), { synced: 0, deleted: 0, retried: 0, dropped: 0 });
+}
 
 function buildHandler(options: WatchqOptions, output: (chunk: Buffer) => void): Handler {
   const exec = options.exec === undefined ? noopHandler : execHandler({ command: options.exec, timeoutMs: options.execTimeoutMs, output });
@@ -41,6 +49,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
     ['kubectl watchq pods -A -o json', 'Every pod in every namespace, one JSON event per line'],
     ["kubectl watchq cm --exec './reconcile.sh' --workers 4", 'Run a script per changed ConfigMap (object JSON on stdin)'],
     ['kubectl watchq --metrics-addr 127.0.0.1:9090', 'Also serve Prometheus metrics at http://127.0.0.1:9090/metrics'],
+    ['kubectl watchq --leader-elect', 'Several replicas, one leader (Lease watchq-deployments in the namespace)'],
   ],
   options: (y: Argv<CommonArgs>) => addWatchqFlags(y),
 
@@ -56,46 +65,51 @@ export const watchq: PluginSpec<WatchqArgs> = {
     const namespace = options.allNamespaces ? undefined : factory.restConfig().namespace;
     const reporter = createReporter(options.output, streams, resource.kind);
 
-    // Before the first sync, a denial (401/403) or a type the server stopped serving (404) will
-    // not fix itself: stop with its exit code. After it, every failure is retried.
+    const registry: Registry | undefined = options.metricsAddr ? createWatchqRegistry((): Summary => total(terms.map((c) => c.summary()))) : undefined;
+    const metricsProvider = registry ? promWorkqueueMetricsProvider(registry) : undefined;
+    const informers: Informer<InformerObject>[] = [];
+    if (registry) registerInformerMetrics(registry, () => informers.slice(-1).map((informer) => ({ resource: fullName(resource), stats: () => informer.stats() })));
+
+    // Before the first sync, a denial (401/403), a type the server stopped serving (404) or a
+    // cluster that cannot be reached (5) will not fix itself: stop with its exit code. After it,
+    // every failure is retried.
     const stopper = new AbortController();
     let fatal: PluginError | undefined;
-    const informer = createInformer<InformerObject>({
-      listWatch: createListWatch(factory.transport(), resource, { namespace, labelSelector: options.labelSelector }),
-      resyncMs: options.resyncMs,
-      onProblem: (problem) => {
-        if (!informer.hasSynced() && (problem.error instanceof AccessDeniedError || problem.error instanceof NotFoundError)) {
-          fatal = problem.error;
-          stopper.abort();
-          return;
-        }
-        reporter.problem(problem, informer.description);
-      },
-    });
-
-    const registry: Registry | undefined = options.metricsAddr ? createWatchqRegistry((): Summary => controller.summary()) : undefined;
-    if (registry) registerInformerMetrics(registry, () => [{ resource: fullName(resource), stats: () => informer.stats() }]);
-    const queue = createRateLimitingQueue<string>({ name: fullName(resource), ...(registry ? { metricsProvider: promWorkqueueMetricsProvider(registry) } : {}) });
-    const controller = new Controller({
-      informer,
-      queue,
-      handler: buildHandler(options, (chunk) => streams.stderr.write(chunk.toString())),
-      reporter,
-      kind: resource.kind,
-      workers: options.workers,
-      maxRetries: options.maxRetries,
-      drainTimeoutMs: options.execTimeoutMs > 0 ? options.execTimeoutMs + 5000 : 30_000,
-    });
+    const terms: Controller[] = [];
+    /** One controller: informer, queue, workers, until `stop` aborts. A leader runs one per term. */
+    const runController = (stop: AbortSignal): Promise<Summary> => {
+      const informer = createInformer<InformerObject>({
+        listWatch: createListWatch(factory.transport(), resource, { namespace, labelSelector: options.labelSelector }),
+        resyncMs: options.resyncMs,
+        onProblem: (problem) => {
+          if (!informer.hasSynced() && (problem.error instanceof AccessDeniedError || problem.error instanceof NotFoundError || problem.error instanceof ConfigError)) {
+            fatal = problem.error;
+            stopper.abort();
+            return;
+          }
+          reporter.problem(problem, informer.description);
+        },
+      });
+      informers.push(informer);
+      const queue = createRateLimitingQueue<string>({ name: fullName(resource), ...(metricsProvider ? { metricsProvider } : {}) });
+      const controller = new Controller({
+        informer,
+        queue,
+        handler: buildHandler(options, (chunk) => streams.stderr.write(chunk.toString())),
+        reporter,
+        kind: resource.kind,
+        workers: options.workers,
+        maxRetries: options.maxRetries,
+        drainTimeoutMs: options.execTimeoutMs > 0 ? options.execTimeoutMs + 5000 : 30_000,
+      });
+      terms.push(controller);
+      return controller.run(stop);
+    };
 
     // The metrics server before the informer starts: a port in use fails before any request.
     let metrics: MetricsServer | undefined;
     if (registry && options.metricsAddr) {
-      try {
-        metrics = await startMetricsServer(options.metricsAddr, registry);
-      } catch (error) {
-        queue.shutDown();
-        throw error;
-      }
+      metrics = await startMetricsServer(options.metricsAddr, registry);
       reporter.info(`Serving metrics at ${metrics.url}`);
     }
 
@@ -103,9 +117,37 @@ export const watchq: PluginSpec<WatchqArgs> = {
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
     try {
-      const summary = await controller.run(stopper.signal);
+      if (options.leaderElect) {
+        const leaseName = options.leaseName ?? `watchq-${resource.resource}`;
+        const leaseNamespace = factory.restConfig().namespace;
+        await runAsLeader({
+          lock: createLeaseLock(factory.transport(), leaseNamespace, leaseName),
+          identity: `${os.hostname()}_${process.pid}`,
+          stop: stopper.signal,
+          run: runController,
+          log: (line) => reporter.info(line),
+          // A Lease we may not touch, or a cluster we cannot reach, will not fix itself.
+          onFatal: (error) => {
+            fatal = error;
+            stopper.abort();
+          },
+        });
+      } else {
+        await runController(stopper.signal);
+      }
+      if (fatal instanceof ForbiddenError) {
+        // Say exactly what to grant: the watch, and the Lease with --leader-elect.
+        streams.stderr.write(`error: ${fatal.message}\n`);
+        const leases = { group: 'coordination.k8s.io', resource: 'leases', namespaced: true };
+        const checks = [
+          ...['list', 'watch'].map((verb) => ({ verb, resource, namespace })),
+          ...(options.leaderElect ? ['get', 'create', 'update'].map((verb) => ({ verb, resource: leases, namespace: factory.restConfig().namespace })) : []),
+        ];
+        await explainDenials(factory, checks, ctx.name, streams);
+        return ExitCode.denied;
+      }
       if (fatal) throw fatal;
-      reporter.summary(summary);
+      reporter.summary(total(terms.map((c) => c.summary())));
       return ExitCode.ok;
     } finally {
       signal.removeEventListener('abort', stop);

@@ -6,6 +6,7 @@ import type { Argv } from 'yargs';
 import type { CommonArgs } from '../../shared/cli/common-flags.ts';
 import { parseDuration } from '../../shared/cli/duration.ts';
 import { UsageError } from '../../shared/errors.ts';
+import { checkDns1123Subdomain } from '../../shared/validation/names.ts';
 import { resolveExecCommand } from './exec-handler.ts';
 
 export interface WatchqArgs {
@@ -19,6 +20,8 @@ export interface WatchqArgs {
   output: string;
   'metrics-addr'?: string;
   'all-namespaces'?: boolean;
+  'leader-elect'?: boolean;
+  'lease-name'?: string;
 }
 
 export type OutputFormat = 'text' | 'json';
@@ -43,6 +46,9 @@ export interface WatchqOptions {
   execTimeoutMs: number;
   output: OutputFormat;
   metricsAddr: ListenAddress | undefined;
+  leaderElect: boolean;
+  /** Undefined: `watchq-<plural>`. */
+  leaseName: string | undefined;
 }
 
 export const defaultType = 'deployments';
@@ -57,7 +63,9 @@ export function addWatchqFlags(y: Argv<CommonArgs>): Argv<CommonArgs & WatchqArg
     .option('exec', { type: 'string', description: 'Run this shell command per key: object JSON on stdin; WATCHQ_KEY, WATCHQ_EVENT, WATCHQ_ATTEMPT in the environment; exit 0 = done' })
     .option('exec-timeout', { type: 'string', default: '30s', description: 'Kill an --exec command running longer than this (a failure); 0 = no limit' })
     .option('output', { alias: 'o', type: 'string', default: 'text', description: 'Output format: text or json (one object per line)' })
-    .option('metrics-addr', { type: 'string', description: 'Serve Prometheus metrics on HOST:PORT at /metrics (e.g. 127.0.0.1:9090, :9090)' }) as unknown as Argv<CommonArgs & WatchqArgs>;
+    .option('metrics-addr', { type: 'string', description: 'Serve Prometheus metrics on HOST:PORT at /metrics (e.g. 127.0.0.1:9090, :9090)' })
+    .option('leader-elect', { type: 'boolean', description: 'Run handlers only while holding a coordination.k8s.io Lease (one leader among replicas)' })
+    .option('lease-name', { type: 'string', description: 'The Lease for --leader-elect, in the namespace (default watchq-<type>)' }) as unknown as Argv<CommonArgs & WatchqArgs>;
 }
 
 function wholeNumber(value: number, flag: string, min: number): number {
@@ -106,5 +114,14 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
     execTimeoutMs: parseDuration(args['exec-timeout'], '--exec-timeout'),
     output: args.output,
     metricsAddr: args['metrics-addr'] === undefined ? undefined : parseListenAddress(args['metrics-addr']),
+    leaderElect: Boolean(args['leader-elect']),
+    leaseName: args['lease-name'] === undefined ? undefined : checkLeaseName(args['lease-name'], Boolean(args['leader-elect'])),
   };
+}
+
+function checkLeaseName(name: string, leaderElect: boolean): string {
+  if (!leaderElect) throw new UsageError('--lease-name needs --leader-elect');
+  const problem = checkDns1123Subdomain(name);
+  if (problem) throw new UsageError(`invalid --lease-name "${name}": ${problem}`);
+  return name;
 }

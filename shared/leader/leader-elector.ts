@@ -20,7 +20,8 @@ export interface ElectionConfig {
   /** Wall-clock time for the lease's timestamps. */
   wallClock?: () => Date;
   onStartedLeading(): void;
-  onStoppedLeading(): void;
+  /** Stop the leader's work; awaited before the lease is released (or campaigned for again). */
+  onStoppedLeading(): void | Promise<void>;
   onNewLeader?(identity: string): void;
   /** Errors talking to the API server (the election carries on). */
   onError?(error: unknown): void;
@@ -75,15 +76,16 @@ export class LeaderElector {
           lastRenew = this.#c.clock.now();
         } else if (attempt === 'other-holder' || this.#c.clock.now() - lastRenew >= this.#c.renewDeadlineMs) {
           this.#leading = false;
-          this.#c.onStoppedLeading();
+          await this.#c.onStoppedLeading();
           break;
         }
       }
     }
     if (this.#leading) {
-      await this.#release();
+      // Finish the work first, then hand the lease over.
       this.#leading = false;
-      this.#c.onStoppedLeading();
+      await this.#c.onStoppedLeading();
+      await this.#release();
     }
   }
 

@@ -48,7 +48,9 @@ function candidate(lock: LeaseLock, clock: FakeClock, identity: string) {
     random: () => 0,
     wallClock: () => new Date(1_700_000_000_000 + clock.now()),
     onStartedLeading: () => events.push('start'),
-    onStoppedLeading: () => events.push('stop'),
+    onStoppedLeading: () => {
+      events.push('stop');
+    },
   });
   const controller = new AbortController();
   const done = elector.run(controller.signal);

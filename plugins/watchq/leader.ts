@@ -1,0 +1,49 @@
+/**
+ * `--leader-elect`: campaign for the Lease; while leading, run one controller term; on losing the
+ * lease stop that term at once (running handlers finish); on SIGTERM drain, then release the
+ * lease so another replica takes over without waiting for it to expire.
+ */
+import { LeaderElector } from '../../shared/leader/leader-elector.ts';
+import type { LeaseLock } from '../../shared/leader/lease-lock.ts';
+import type { Summary } from './output.ts';
+import { AccessDeniedError, ConfigError, type PluginError } from '../../shared/errors.ts';
+
+export interface LeaderRun {
+  lock: LeaseLock;
+  identity: string;
+  stop: AbortSignal;
+  run(term: AbortSignal): Promise<Summary>;
+  log(line: string): void;
+  /** Before leading for the first time, a refusal or an unreachable cluster ends the run. */
+  onFatal(error: PluginError): void;
+}
+
+export async function runAsLeader(options: LeaderRun): Promise<void> {
+  let led = false;
+  let term: { abort: AbortController; done: Promise<Summary> } | undefined;
+  const elector = new LeaderElector({
+    lock: options.lock,
+    identity: options.identity,
+    onStartedLeading: () => {
+      led = true;
+      options.log(`Leading: lease ${options.lock.describe()} held by ${options.identity}`);
+      const abort = new AbortController();
+      term = { abort, done: options.run(abort.signal) };
+    },
+    onStoppedLeading: async () => {
+      if (!term) return;
+      options.log(`No longer leading: lease ${options.lock.describe()}`);
+      term.abort.abort();
+      await term.done;
+      term = undefined;
+    },
+    onNewLeader: (identity) => {
+      if (identity !== options.identity) options.log(`Waiting: lease ${options.lock.describe()} is held by ${identity}`);
+    },
+    onError: (error) => {
+      if (!led && (error instanceof AccessDeniedError || error instanceof ConfigError)) options.onFatal(error);
+      else options.log(`leader election: ${(error as Error).message}`);
+    },
+  });
+  await elector.run(options.stop);
+}

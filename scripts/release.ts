@@ -122,9 +122,10 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
       // The host build, copied with its mtime so the archive's stamp sees it unchanged.
       const source = join(paths.bin, binaryName(plugin, target));
       const [from, to] = await Promise.all([stat(source), stat(output).catch(() => undefined)]);
-      if (to?.size !== from.size || to.mtimeMs !== from.mtimeMs) {
+      // (utimes keeps about a microsecond: compare within a millisecond)
+      if (to?.size !== from.size || Math.abs(to.mtimeMs - from.mtimeMs) >= 1) {
         await copyFile(source, `${output}.tmp`);
-        await utimes(`${output}.tmp`, from.atime, from.mtime);
+        await utimes(`${output}.tmp`, from.atimeMs / 1000, from.mtimeMs / 1000);
         await rename(`${output}.tmp`, output);
       }
       return { target, plugin, output };

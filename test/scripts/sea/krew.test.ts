@@ -122,7 +122,8 @@ test('validate-krew-manifest passes every released manifest, installing each pla
   t.timeout(15 * 60_000);
   const r = ready!;
   t.true(r.complete.includes('lsres'), 'lsres was just released');
-  if (r.missing.length > 0) t.log(`not validated (no archives: run npm run release): ${r.missing.join(', ')}`);
+  t.log(`validating: ${r.complete.join(', ')}`);
+  if (r.missing.length > 0) t.log(`not validated (no current archives: run npm run release): ${r.missing.join(', ')}`);
   const dir = await mkdtemp(join(tmpdir(), 'krew-validate-'));
   const { server, baseUrl } = await serveRelease();
   try {

@@ -7,9 +7,11 @@
  *   e.g. node scripts/bench/ab.ts compare /tmp/before /tmp/after lsres -n bench-lsres
  *
  * `compare` runs `node BEFORE/kubectl-PLUGIN.cjs ARGS` and `node AFTER/…` (the pinned Node; the
- * bundles, not single executables, so start-up is a little slower than the SEA's) with
- * KUBECONFIG set to the local cluster's, and prints wall, CPU and peak RSS medians as JSON.
+ * bundles, not single executables, so start-up is a little slower than the SEA's), or
+ * `BEFORE/kubectl-PLUGIN` itself when a directory holds executables (dist/bin of two checkouts),
+ * with KUBECONFIG set to the local cluster's, and prints wall, CPU and peak RSS medians as JSON.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +31,10 @@ export async function compare(before: string, after: string, plugin: string, arg
     const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: process.env['KUBECONFIG'] ?? clusterPaths().kubeconfig, KUBECACHEDIR: join(scratch, 'cache') };
     delete env['NODE_OPTIONS'];
     const options = { rss: defaultRssMethod(), scratchDir: scratch };
-    const command = (dir: string): Command => ({ file: process.execPath, args: [join(dir, `kubectl-${plugin}.cjs`), ...args], env });
+    const command = (dir: string): Command => {
+      const bundle = join(dir, `kubectl-${plugin}.cjs`);
+      return existsSync(bundle) ? { file: process.execPath, args: [bundle, ...args], env } : { file: join(dir, `kubectl-${plugin}`), args, env };
+    };
     const r = await interleave(() => measure(command(before), options), () => measure(command(after), options), { runs, warmup: 2 });
     const side = (s: typeof r.a) => ({ wallMs: Math.round(s.wallMs.median), cpuMs: s.cpuMs?.median ?? null, peakRssMiB: s.peakRssKb ? Math.round(s.peakRssKb.median / 1024) : null });
     return { command: `${plugin} ${args.join(' ')}`, runs, before: side(r.a), after: side(r.b), wallRatio: Number((r.b.wallMs.median / r.a.wallMs.median).toFixed(2)), loadavg: os.loadavg()[0] };

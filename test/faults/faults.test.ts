@@ -106,15 +106,16 @@ test.serial('410 Gone: after compaction the informer relists and reports what it
   await kubectlOk(['create', 'configmap', 'remove', '-n', ns]);
   const w = startWatchq(['--kubeconfig', kubeconfig, 'configmaps', '-n', ns, '-o', 'json']);
   t.teardown(() => w.child.kill('SIGKILL'));
-  await waitFor('the first sync', async () => (w.events.some((e) => e.event === 'synced') ? true : undefined));
+  await waitFor('the first sync of all three', async () => (['keep', 'change', 'remove'].every((n) => synced(w, `${ns}/${n}`)) ? true : undefined));
   const before = w.events.length;
   w.child.kill('SIGSTOP');
   try {
+    // The restart first, so none of the changes can reach watchq through its old connection.
+    await restartApiserver();
     await kubectlOk(['create', 'configmap', 'added', '-n', ns]);
     await kubectlOk(['patch', 'configmap', 'change', '-n', ns, '-p', '{"data":{"v":"2"}}']);
     await kubectlOk(['delete', 'configmap', 'remove', '-n', ns]);
     await compactEtcd();
-    await restartApiserver();
   } finally {
     w.child.kill('SIGCONT');
   }
@@ -122,13 +123,16 @@ test.serial('410 Gone: after compaction the informer relists and reports what it
   const after = w.events.slice(before);
   t.true(after.some((e) => e.event === 'sync' && e.key === `${ns}/change`), 'the update is reported');
   t.false(after.some((e) => e.key === `${ns}/keep`), 'an unchanged object is not reported again');
-  t.true(after.some((e) => e.event === 'error' && /listing again/.test(JSON.stringify(e))), 'a relist happened');
+  t.true(after.some((e) => e.event === 'error' && /listing again/.test(JSON.stringify(e))), `a relist happened:\n${after.map((e) => JSON.stringify(e)).join('\n')}\n${w.stderr()}`);
   t.is(await w.stop(), 0);
 });
 
 test.serial('a revoked ServiceAccount token: watchq reads the rotated token file and goes on', async (t) => {
   const { server, caFile } = await ensureCluster();
-  const ns = await createNamespace('faults-token');
+  // Not createNamespace: right after the restarts above, controllers may take a while to make
+  // the default ServiceAccount, and this test needs only its own.
+  const ns = `faults-token-${Date.now().toString(36)}`;
+  await kubectlOk(['create', 'namespace', ns]);
   await kubectlOk(['create', 'serviceaccount', 'watcher', '-n', ns]);
   await kubectlOk(['create', 'rolebinding', 'watcher', '--clusterrole=view', `--serviceaccount=${ns}:watcher`, '-n', ns]);
   // A token bound to a Secret dies with it: that is our revocation.

@@ -4,12 +4,11 @@
  */
 import type { Argv } from 'yargs';
 import type { CommonArgs } from '../../shared/cli/common-flags.ts';
-import { addListFlags, checkChunkSize, type ListArgs } from '../../shared/cli/list-flags.ts';
+import { addListFlags, checkListFlags, type ListArgs } from '../../shared/cli/list-flags.ts';
 import type { PluginSpec } from '../../shared/cli/run-plugin.ts';
 import { ExitCode, UsageError } from '../../shared/errors.ts';
 import { errorForStatus } from '../../shared/kube/api-errors.ts';
 import { runList } from '../../shared/list/run-list.ts';
-import { parseOutputFormat } from '../../shared/output/formats.ts';
 import { checkPathSegmentName } from '../../shared/validation/names.ts';
 
 export interface DyngetArgs extends ListArgs {
@@ -43,8 +42,7 @@ export const dynget: PluginSpec<DyngetArgs> = {
     const [type, ...names] = positional;
     if (!type) throw new UsageError('you must specify the type of resource to get', { hint: "e.g. 'kubectl dynget pods' or 'kubectl dynget aiops my-first-crd'" });
     // Check flags before any request.
-    parseOutputFormat(args.output);
-    checkChunkSize(args['chunk-size']);
+    const flags = checkListFlags(args);
     for (const name of names) {
       const problem = checkPathSegmentName(name);
       if (problem) throw new UsageError(`invalid resource name ${JSON.stringify(name)}: ${problem}`);
@@ -52,6 +50,7 @@ export const dynget: PluginSpec<DyngetArgs> = {
     const resources = await factory.discovery().resolve(type);
     if (names.length > 0 && resources.length > 1) throw new UsageError(`a NAME can only be given with a single resource type, not "${type}"`);
     return runList(ctx, {
+      flags,
       resources,
       names: names.length > 0 ? names : undefined,
       extraColumns: [{ header: 'UID', value: (row) => row.object?.metadata?.uid ?? '<none>' }],

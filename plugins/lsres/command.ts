@@ -4,12 +4,11 @@
  */
 import type { Argv } from 'yargs';
 import type { PluginSpec } from '../../shared/cli/run-plugin.ts';
-import { addListFlags, checkChunkSize, type ListArgs } from '../../shared/cli/list-flags.ts';
+import { addListFlags, checkListFlags, type ListArgs } from '../../shared/cli/list-flags.ts';
 import { runList } from '../../shared/list/run-list.ts';
 import { ExitCode } from '../../shared/errors.ts';
 import { formatObject } from '../../shared/output/object-output.ts';
 import { accessMatrix, renderMatrix } from '../../shared/rbac/access-matrix.ts';
-import { parseOutputFormat } from '../../shared/output/formats.ts';
 import type { CommonArgs } from '../../shared/cli/common-flags.ts';
 
 export const defaultTypes = 'pods,deployments,services';
@@ -30,8 +29,7 @@ export const lsres: PluginSpec<ListArgs & { access?: boolean }> = {
   options: (y: Argv<CommonArgs>) =>
     addListFlags(y).option('access', { type: 'boolean', description: 'Show which verbs you may use on each type instead of listing (all types when none is given)' }),
   async run(ctx) {
-    const format = parseOutputFormat(ctx.args.output);
-    checkChunkSize(ctx.args['chunk-size']);
+    const flags = checkListFlags(ctx.args);
     const typed = (ctx.args as unknown as { _: Array<string | number> })._.map(String);
     const discovery = ctx.factory.discovery();
     const resources = [];
@@ -43,9 +41,9 @@ export const lsres: PluginSpec<ListArgs & { access?: boolean }> = {
     if (ctx.args.access) {
       const namespace = ctx.args['all-namespaces'] ? undefined : ctx.factory.restConfig().namespace;
       const rows = await accessMatrix(ctx.factory.transport(), resources, namespace);
-      ctx.streams.stdout.write(format === 'json' ? formatObject(rows, 'json') : renderMatrix(rows, ctx.streams));
+      ctx.streams.stdout.write(flags.format === 'json' ? formatObject(rows, 'json') : renderMatrix(rows, ctx.streams));
       return ExitCode.ok;
     }
-    return runList(ctx, { resources });
+    return runList(ctx, { flags, resources });
   },
 };

@@ -1,6 +1,7 @@
 /** The flags of every command that lists: selectors, chunking and output. */
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.ts';
+import { parseOutputFormat, type OutputFormat } from '../output/formats.ts';
 
 export interface ListArgs {
   selector?: string;
@@ -25,4 +26,14 @@ export function checkChunkSize(value: number): number {
     throw new UsageError(`invalid value ${value} for --chunk-size: must be a positive whole number`);
   }
   return value;
+}
+
+export interface CheckedListFlags {
+  format: OutputFormat;
+  chunkSize: number;
+}
+
+/** The list flags a user can get wrong, checked once and before any request. */
+export function checkListFlags(args: ListArgs): CheckedListFlags {
+  return { format: parseOutputFormat(args.output), chunkSize: checkChunkSize(args['chunk-size']) };
 }

@@ -46,6 +46,8 @@ export async function runPlugin<A>(spec: PluginSpec<A>, rawArgv: string[], strea
   let verbosity = 0;
   const argv = joinDashValues(rawArgv);
   try {
+    // `--version` alone needs no parser: answer before yargs is set up (start-up is our cost).
+    if (argv.length === 1 && argv[0] === '--version') return printVersion(spec, streams);
     const parser = () => buildParser(spec, argv);
     if (argv[0] === '__complete') return await runCompletion(spec, argv.slice(1), streams, parser(), options);
     if (argv[0] === 'completion') return runCompletionScript(spec, argv.slice(1), streams);
@@ -57,10 +59,7 @@ export async function runPlugin<A>(spec: PluginSpec<A>, rawArgv: string[], strea
       streams.stdout.write(`${helpText}\n`);
       return ExitCode.ok;
     }
-    if (parsed.version) {
-      streams.stdout.write(`kubectl-${spec.name} ${version}\n`);
-      return ExitCode.ok;
-    }
+    if (parsed.version) return printVersion(spec, streams);
     if (parsed.v !== undefined && (!Number.isInteger(parsed.v) || parsed.v < 0)) {
       throw new UsageError(`invalid value ${parsed.v} for -v: must be a whole number ≥ 0`, { hint: 'e.g. -v=6 logs every request' });
     }
@@ -76,6 +75,11 @@ export async function runPlugin<A>(spec: PluginSpec<A>, rawArgv: string[], strea
   } catch (error) {
     return reportError(error, streams, verbosity);
   }
+}
+
+function printVersion<A>(spec: PluginSpec<A>, streams: Streams): ExitCode {
+  streams.stdout.write(`kubectl-${spec.name} ${version}\n`);
+  return ExitCode.ok;
 }
 
 function buildParser<A>(spec: PluginSpec<A>, argv: string[]): Argv<A & CommonArgs> {

@@ -2,18 +2,18 @@
  * The body of a listing command (lsres, dynget): flags → printLists → the "No resources found"
  * message and the exit code.
  */
-import type { ListArgs } from '../cli/list-flags.ts';
-import { checkChunkSize } from '../cli/list-flags.ts';
+import type { CheckedListFlags, ListArgs } from '../cli/list-flags.ts';
 import { reportPartialFailures } from '../cli/partial-failure.ts';
 import type { PluginContext } from '../cli/run-plugin.ts';
 import type { ApiResource } from '../discovery/api-resource.ts';
 import { ExitCode, ForbiddenError } from '../errors.ts';
 import { explainDenials } from '../rbac/explain-denials.ts';
-import { parseOutputFormat } from '../output/formats.ts';
 import type { RenderOptions } from '../output/server-table.ts';
 import { noResourcesMessage, printLists } from './print-lists.ts';
 
 export interface RunListOptions {
+  /** From checkListFlags, called before discovery so bad flags cost no request. */
+  flags: CheckedListFlags;
   resources: ApiResource[];
   names?: string[] | undefined;
   extraColumns?: RenderOptions['extraColumns'];
@@ -21,8 +21,7 @@ export interface RunListOptions {
 
 export async function runList(ctx: PluginContext<ListArgs>, options: RunListOptions): Promise<ExitCode> {
   const { args, streams, factory, signal } = ctx;
-  const format = parseOutputFormat(args.output);
-  const chunkSize = checkChunkSize(args['chunk-size']);
+  const { format, chunkSize } = options.flags;
   const allNamespaces = Boolean(args['all-namespaces']) && !options.names;
   const namespace = allNamespaces ? undefined : factory.restConfig().namespace;
   const result = await printLists({

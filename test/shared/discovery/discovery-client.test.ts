@@ -8,18 +8,10 @@ import { fullName } from '../../../shared/discovery/api-resource.ts';
 import { createDiscovery } from '../../../shared/discovery/discovery-client.ts';
 import { DEFAULT_TTL_MS } from '../../../shared/discovery/disk-cache.ts';
 import { createFakeServer, loadFixture } from '../../fixtures/discovery/fake-server.ts';
+import { FakeClock } from '../../helpers/fake-clock.ts';
 
-function fakeClock(start = Date.UTC(2026, 0, 1)) {
-  return {
-    t: start,
-    now() {
-      return this.t;
-    },
-    step(ms: number) {
-      this.t += ms;
-    },
-  };
-}
+/** The shared fake clock, on a wall-clock scale (the cache compares file times with it). */
+const fakeClock = () => new FakeClock(Date.UTC(2026, 0, 1));
 
 /** The recorded documents, without the seed's CRD (as before `kubectl apply`). */
 function withoutCrd(): GroupDiscoveryList {

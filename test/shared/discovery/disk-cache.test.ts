@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GroupDiscoveryList } from '../../../shared/discovery/aggregated.ts';
 import { createDiskCache, DEFAULT_TTL_MS, defaultCacheRoot, discoveryCacheDir } from '../../../shared/discovery/disk-cache.ts';
+import { FakeClock } from '../../helpers/fake-clock.ts';
 
 const doc = (name: string): GroupDiscoveryList => ({
   kind: 'APIGroupDiscoveryList',
@@ -11,17 +12,8 @@ const doc = (name: string): GroupDiscoveryList => ({
   items: [{ metadata: { name }, versions: [{ version: 'v1', resources: [] }] }],
 });
 
-function fakeClock(start = Date.UTC(2026, 0, 1)) {
-  return {
-    t: start,
-    now() {
-      return this.t;
-    },
-    step(ms: number) {
-      this.t += ms;
-    },
-  };
-}
+/** The shared fake clock, on a wall-clock scale (the cache compares file times with it). */
+const fakeClock = () => new FakeClock(Date.UTC(2026, 0, 1));
 
 const tempRoot = () => mkdtemp(join(tmpdir(), 'discovery-cache-'));
 

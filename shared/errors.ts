@@ -9,6 +9,9 @@ export const ExitCode = {
   denied: 3,
   notFound: 4,
   config: 5,
+  /** Stopped by SIGINT (Ctrl-C) or SIGTERM, as a shell reports 128 + the signal's number. */
+  interrupted: 130,
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -16,16 +19,20 @@ export interface PluginErrorOptions {
   cause?: unknown;
   /** A second line telling the user what to do. */
   hint?: string;
+  /** Reported as kubectl reports the server's refusals: `Error from server (NotFound): …`. */
+  serverReason?: string;
 }
 
 export class PluginError extends Error {
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
+  readonly serverReason: string | undefined;
   constructor(message: string, exitCode: ExitCode, options: PluginErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.exitCode = exitCode;
     this.hint = options.hint;
+    this.serverReason = options.serverReason;
   }
 }
 
@@ -80,4 +87,35 @@ export class ConfigError extends PluginError {
   constructor(message: string, options?: PluginErrorOptions) {
     super(message, ExitCode.config, options);
   }
+}
+
+/** Exit 130 or 143: stopped by a signal; the message (if any) says what was left behind. */
+export class InterruptedError extends PluginError {
+  constructor(signal: unknown, message = '', options?: PluginErrorOptions) {
+    super(message, signal === 'SIGTERM' ? ExitCode.terminated : ExitCode.interrupted, options);
+  }
+}
+
+/**
+ * Several failures of one run that still printed what it could (one type of several refused):
+ * the reporter prints each once and explains the refusals. Any denial makes the exit 3,
+ * otherwise the first failure's code.
+ */
+export class PartialFailure extends PluginError {
+  readonly errors: PluginError[];
+  constructor(errors: PluginError[], exitCode?: ExitCode) {
+    const code = exitCode ?? (errors.some((e) => e.exitCode === ExitCode.denied) ? ExitCode.denied : (errors[0]?.exitCode ?? ExitCode.api));
+    super(errors.map((e) => e.message).join('; '), code);
+    this.errors = errors;
+  }
+}
+
+/**
+ * The exit code of several failures of one run, most severe first: interrupted (143, 130), the
+ * config or connection (5: nothing came back), denied (3), not found (4), an API error (1),
+ * usage (2, which a run that sent requests does not reach).
+ */
+export function mostSevere(codes: readonly ExitCode[]): ExitCode {
+  const order: ExitCode[] = [ExitCode.terminated, ExitCode.interrupted, ExitCode.config, ExitCode.denied, ExitCode.notFound, ExitCode.api, ExitCode.usage];
+  return order.find((code) => codes.includes(code)) ?? ExitCode.ok;
 }

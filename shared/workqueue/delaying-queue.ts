@@ -10,7 +10,7 @@
  * Unlike client-go there is no waiting goroutine, no channel and no 10 s heartbeat: `addAfter`
  * updates the heap and the timer synchronously, so there is no missed wake-up to insure against.
  */
-import { realClock, type Clock, type TimerHandle } from './clock.ts';
+import { realClock, type Clock, type TimerHandle } from '../time/clock.ts';
 import { createRetryMetric, type CounterMetric, type MetricsProvider } from './metrics.ts';
 import { WorkQueue, type GetResult, type Queue } from './queue.ts';
 

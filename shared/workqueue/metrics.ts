@@ -11,7 +11,7 @@
  * client-go's Prometheus adapter (k8s.io/component-base/metrics/prometheus/workqueue) registers.
  * A queue without a name, or without a provider, records nothing (as in client-go).
  */
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock, TimerHandle } from '../time/clock.ts';
 
 /** A value that goes up and down (prom-client Gauge child). */
 export interface GaugeMetric {

@@ -16,7 +16,7 @@
  *     try { await handle(item); } finally { queue.done(item); }
  *   }
  */
-import { realClock, type Clock, type TimerHandle } from './clock.ts';
+import { realClock, type Clock, type TimerHandle } from '../time/clock.ts';
 import { createQueueMetrics, type MetricsProvider, type QueueMetrics } from './metrics.ts';
 import { RingBuffer } from './ring-buffer.ts';
 

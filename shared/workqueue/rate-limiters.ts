@@ -3,7 +3,7 @@
  * says how long an item should wait before its next try; the rate-limiting queue asks it and
  * calls `addAfter`. All durations are milliseconds.
  */
-import { realClock, type Clock } from './clock.ts';
+import { realClock, type Clock } from '../time/clock.ts';
 
 /** client-go's `TypedRateLimiter[T]`. */
 export interface RateLimiter<T> {

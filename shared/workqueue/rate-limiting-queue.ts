@@ -17,7 +17,7 @@
  *     queue.done(item);
  *   }
  */
-import { realClock } from './clock.ts';
+import { realClock } from '../time/clock.ts';
 import { DelayingWorkQueue, type DelayingQueue, type DelayingQueueOptions } from './delaying-queue.ts';
 import type { GetResult } from './queue.ts';
 import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiters.ts';

@@ -36,18 +36,6 @@ export class RingBuffer<T> {
     return item;
   }
 
-  /** The oldest item without removing it; the caller checks `length > 0` first. */
-  peek(): T {
-    return this.#items[this.#head] as T;
-  }
-
-  /** The items oldest first (a copy, for tests and debugging). */
-  toArray(): T[] {
-    const out: T[] = [];
-    for (let i = 0; i < this.#length; i++) out.push(this.#items[(this.#head + i) & this.#mask] as T);
-    return out;
-  }
-
   #grow(): void {
     const old = this.#items;
     const capacity = old.length * 2;

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../shared/workqueue/clock.ts';
+import type { Clock, TimerHandle } from '../../shared/time/clock.ts';
 
 interface FakeTimer {
   at: number;
@@ -23,6 +23,15 @@ export class FakeClock implements Clock {
   }
 
   now(): number {
+    return this.#now;
+  }
+
+  /** Wall time moves with `now` (in tests the two scales are the same). */
+  date(): Date {
+    return new Date(this.#now);
+  }
+
+  wallMs(): number {
     return this.#now;
   }
 

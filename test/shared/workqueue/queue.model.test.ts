@@ -198,7 +198,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 );
 
 test('random operations by several workers match the model; no key lost, none doubly held, duplicates collapse', async (t) => {
-  await fc.assert(
+  const details = await fc.check(
     fc.asyncProperty(fc.array(opArb, { maxLength: 80 }), async (ops) => {
       const h = new Harness();
       for (const op of ops) await h.apply(op);
@@ -214,11 +214,11 @@ test('random operations by several workers match the model; no key lost, none do
     }),
     { numRuns: 300 },
   );
-  t.pass();
+  t.false(details.failed, fc.defaultReportMessage(details) ?? '');
 });
 
 test('shutDownWithDrain resolves exactly when the last held item is done', async (t) => {
-  await fc.assert(
+  const details = await fc.check(
     fc.asyncProperty(fc.array(opArb, { maxLength: 40 }), async (ops) => {
       const h = new Harness();
       for (const op of ops) if (op.kind !== 'shutDown' && op.kind !== 'shutDownWithDrain') await h.apply(op);
@@ -236,7 +236,7 @@ test('shutDownWithDrain resolves exactly when the last held item is done', async
     }),
     { numRuns: 200 },
   );
-  t.pass();
+  t.false(details.failed, fc.defaultReportMessage(details) ?? '');
 });
 
 type DelayOp = { kind: 'addAfter'; key: string; ms: number } | { kind: 'add'; key: string } | { kind: 'step'; ms: number } | { kind: 'take' };
@@ -256,7 +256,7 @@ const delayOpArb: fc.Arbitrary<DelayOp> = fc.oneof(
 );
 
 test('delaying queue: each key becomes ready at its earliest requested time, once', (t) => {
-  fc.assert(
+  const details = fc.check(
     fc.property(fc.array(delayOpArb, { maxLength: 80 }), (ops) => {
       const clock = new FakeClock(0);
       const q = new DelayingWorkQueue<string>({ clock });
@@ -306,5 +306,5 @@ test('delaying queue: each key becomes ready at its earliest requested time, onc
     }),
     { numRuns: 500 },
   );
-  t.pass();
+  t.false(details.failed, fc.defaultReportMessage(details) ?? '');
 });

@@ -3,12 +3,19 @@
  * queues use). Production code takes `realClock`; tests inject a fake clock
  * (test/helpers/fake-clock.ts) and move time with `step(ms)`, never sleeping.
  *
- * All times are milliseconds. `now()` is monotonic for the real clock (performance.now()),
+ * All times are milliseconds. `now()` is monotonic for the real clock (process.hrtime),
  * so it is meant for measuring intervals, not for printing wall-clock dates.
  */
 export interface Clock {
   /** Milliseconds on a monotonic scale. */
   now(): number;
+  /** Wall-clock time (for what outlives the process: lease timestamps, file stamps). */
+  date(): Date;
+  /**
+   * Wall-clock milliseconds since the epoch, for comparisons (cache ages). Cheaper than `date()`
+   * on the everyday call: a process's first Date object loads ICU's time-zone data (3–10 ms).
+   */
+  wallMs(): number;
   /**
    * Calls `fn` once, `ms` milliseconds from now (like setTimeout). `ms <= 0` fires as soon as the
    * clock can (the next macrotask for the real clock, the next `step` for a fake one).
@@ -65,8 +72,18 @@ class RealTimer implements TimerHandle {
   }
 }
 
-/** The process's own clock: performance.now() and setTimeout. */
+/**
+ * The process's own clock: process.hrtime and setTimeout. Not performance.now(): the global
+ * `performance` loads node:perf_hooks on first use (1–2 ms of every start-up).
+ */
 export const realClock: Clock = {
-  now: () => performance.now(),
+  now: () => Number(process.hrtime.bigint()) / 1e6,
+  date: () => new Date(),
+  wallMs: () => Date.now(),
   after: (ms, fn) => new RealTimer(ms, fn),
 };
+
+/** Resolves after `ms` on `clock` (the injectable sleep). */
+export function sleep(ms: number, clock: Clock = realClock): Promise<void> {
+  return new Promise((resolve) => clock.after(ms, resolve));
+}

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { realClock } from '../../../shared/workqueue/clock.ts';
+import { realClock } from '../../../shared/time/clock.ts';
 import { FakeClock } from '../../helpers/fake-clock.ts';
 
 test('fake clock fires due timers in order of due time, ties in order set', (t) => {

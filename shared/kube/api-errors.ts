@@ -3,15 +3,12 @@
  * 401/403 → exit 3, 404 → exit 4, other statuses → exit 1, cannot connect/TLS/timeout → exit 5.
  * Messages follow kubectl's wording and carry the server's Status message.
  */
+import type { V1Status } from '@kubernetes/client-node';
 import { AccessDeniedError, ApiError, ConfigError, ForbiddenError, NotFoundError, type PluginError } from '../errors.ts';
+import { redactUrl } from './redact-url.ts';
 
-export interface Status {
-  kind?: string;
-  message?: string;
-  reason?: string;
-  code?: number;
-  details?: { name?: string; group?: string; kind?: string; causes?: Array<{ message?: string; field?: string }> };
-}
+/** The API server's Status object, typed by client-node's generated model (types only: no code is loaded). */
+export type Status = V1Status;
 
 export function parseStatus(body: Buffer | string): Status | undefined {
   try {
@@ -69,7 +66,8 @@ export function errorForNetwork(server: string, error: unknown): ConfigError {
     reason = `TLS handshake failed (${code || 'remote error'}): the server rejected the client certificate or it is invalid`;
   }
   if (!reason && e?.name === 'TimeoutError') reason = e.message;
-  return new ConfigError(`unable to connect to the server ${server}: ${reason ?? (e?.message || String(error))}`, {
+  // The server URL may carry a password (https://bob:secret@…): shown as bob:*** as kubectl does.
+  return new ConfigError(redactUrl(`unable to connect to the server ${server}: ${reason ?? (e?.message || String(error))}`), {
     cause: error,
     hint: code === 'ENOTFOUND' || code === 'ECONNREFUSED' ? 'is the cluster running and the kubeconfig pointing at it?' : undefined,
   });

@@ -15,4 +15,9 @@ export interface ConfigFlags {
   insecureSkipTlsVerify?: boolean | undefined;
   server?: string | undefined;
   token?: string | undefined;
+  /**
+   * Why stdin is taken (`-f -` reads manifests from it), as kubectl's StdinUnavailable: an exec
+   * plugin then may not prompt (IfAvailable) or is refused (Always).
+   */
+  stdinUnavailable?: string | undefined;
 }

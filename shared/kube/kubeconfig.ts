@@ -11,45 +11,83 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseBlockYaml } from './block-yaml.ts';
 import { ConfigError } from '../errors.ts';
+import { checkFields, checkNamedList, clusterFields, configFields, contextFields, userFields } from './kubeconfig-fields.ts';
+
+/**
+ * The kubeconfig v1 fields, spelled as client-go's `tools/clientcmd/api/v1` types spell them
+ * (mostly kebab-case, but `tokenFile`, and the exec fields, are camelCase). Every field of those
+ * types is here; rest-config.ts says what each one does, or refuses it by name.
+ */
+export interface NamedExtension {
+  name: string;
+  extension: unknown;
+}
 
 export interface ClusterEntry {
   server?: string;
-  'certificate-authority'?: string;
-  'certificate-authority-data'?: string;
-  'insecure-skip-tls-verify'?: boolean;
   'tls-server-name'?: string;
+  'insecure-skip-tls-verify'?: boolean;
+  'certificate-authority'?: string;
+  /** Base64 of the PEM bundle. */
+  'certificate-authority-data'?: string;
   'proxy-url'?: string;
+  'disable-compression'?: boolean;
+  /** `client.authentication.k8s.io/exec` is handed to exec plugins (provideClusterInfo). */
+  extensions?: NamedExtension[];
 }
+
+export interface ExecEnvVar {
+  name: string;
+  value: string;
+}
+
+export type ExecInteractiveMode = 'Never' | 'IfAvailable' | 'Always';
 
 export interface ExecConfig {
   command: string;
-  args?: string[];
-  env?: Array<{ name: string; value: string }>;
+  args?: string[] | null;
+  env?: ExecEnvVar[] | null;
   apiVersion?: string;
-  [key: string]: unknown;
+  installHint?: string;
+  provideClusterInfo?: boolean;
+  interactiveMode?: ExecInteractiveMode;
+}
+
+export interface AuthProviderConfig {
+  name: string;
+  config?: Record<string, string> | null;
 }
 
 export interface UserEntry {
-  token?: string;
-  'token-file'?: string;
   'client-certificate'?: string;
   'client-certificate-data'?: string;
   'client-key'?: string;
   'client-key-data'?: string;
+  token?: string;
+  tokenFile?: string;
+  as?: string;
+  'as-uid'?: string;
+  'as-groups'?: string[];
+  'as-user-extra'?: Record<string, string[]>;
   username?: string;
   password?: string;
-  as?: string;
-  'as-groups'?: string[];
+  'auth-provider'?: AuthProviderConfig;
   exec?: ExecConfig;
-  'auth-provider'?: { name: string; config?: Record<string, string> };
+  extensions?: NamedExtension[];
 }
 
 export interface ContextEntry {
   cluster?: string;
   user?: string;
   namespace?: string;
+  extensions?: NamedExtension[];
+}
+
+export interface Preferences {
+  colors?: boolean;
+  extensions?: NamedExtension[];
 }
 
 export interface Kubeconfig {
@@ -102,25 +140,39 @@ interface RawKubeconfig {
   users?: Array<{ name?: string; user?: UserEntry }>;
   contexts?: Array<{ name?: string; context?: ContextEntry }>;
   'current-context'?: string;
+  preferences?: Preferences;
+  extensions?: NamedExtension[];
 }
 
+/**
+ * Parses one file as kubectl does: YAML 1.1 (`yes`/`on` are booleans, as sigs.k8s.io/yaml reads
+ * them), unknown fields ignored, known fields of the wrong type refused by name.
+ */
 export function parseKubeconfig(text: string, file: string): RawKubeconfig {
   let doc: unknown;
   try {
-    doc = parseYaml(text, { logLevel: 'error' });
+    doc = parseBlockYaml(text) ?? fullYaml().parse(text, { logLevel: 'error', version: '1.1' });
   } catch (cause) {
     const line = (cause as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
     throw new ConfigError(`cannot parse kubeconfig ${file}${line ? ` (line ${line})` : ''}: malformed YAML`, { cause });
   }
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`cannot parse kubeconfig ${file}: not a kubeconfig (expected a mapping)`);
-  for (const key of ['clusters', 'users', 'contexts'] as const) {
-    const value = (doc as Record<string, unknown>)[key];
-    if (value !== undefined && value !== null && !Array.isArray(value)) {
-      throw new ConfigError(`cannot parse kubeconfig ${file}: "${key}" must be a list`);
-    }
-  }
-  return doc as RawKubeconfig;
+  const raw = doc as Record<string, unknown>;
+  checkNamedList(file, 'clusters', 'cluster', raw.clusters, clusterFields);
+  checkNamedList(file, 'users', 'user', raw.users, userFields);
+  checkNamedList(file, 'contexts', 'context', raw.contexts, contextFields);
+  checkFields(file, 'config', raw, configFields);
+  return raw as RawKubeconfig;
+}
+
+/**
+ * The `yaml` package, loaded on first use: most kubeconfigs never need it (block-yaml.ts reads
+ * them). In the bundle `require` is esbuild's, which makes the module's evaluation lazy; run from
+ * source (ESM), Node's own require finds it.
+ */
+function fullYaml(): typeof import('yaml') {
+  return typeof require === 'function' ? require('yaml') : process.getBuiltinModule('node:module').createRequire(import.meta.url)('yaml');
 }
 
 function mergeInto(target: Kubeconfig, raw: RawKubeconfig, baseDir: string): void {
@@ -135,7 +187,8 @@ function mergeInto(target: Kubeconfig, raw: RawKubeconfig, baseDir: string): voi
     const user = { ...(entry.user ?? {}) };
     resolvePath(user, 'client-certificate', baseDir);
     resolvePath(user, 'client-key', baseDir);
-    resolvePath(user, 'token-file', baseDir);
+    resolvePath(user, 'tokenFile', baseDir);
+    // A command with a slash is a path relative to this file; a bare name is looked up on PATH.
     if (user.exec?.command && user.exec.command.includes(path.sep) && !path.isAbsolute(user.exec.command)) {
       user.exec = { ...user.exec, command: path.join(baseDir, user.exec.command) };
     }

@@ -79,13 +79,16 @@ export interface ClientCertificateOptions {
   subject: string;
   /** Valid until yesterday (openssl `-days -1`: not after = now − 1 day). */
   expired?: boolean;
+  /** A serving certificate (serverAuth) for these names instead, e.g. `['IP:127.0.0.1']`. */
+  serverAltNames?: string[];
 }
 
 /** A client certificate (clientAuth) signed by `ca`, with a fresh key. */
 export async function issueClientCertificate(dir: string, name: string, ca: KeyPair, options: ClientCertificateOptions): Promise<KeyPair> {
   const pair = { cert: path.join(dir, `${name}.crt`), key: writeKey(dir, name) };
   const csr = path.join(dir, `${name}.csr`);
-  const ext = writeFixture(dir, `${name}.ext`, ['[ext]', 'basicConstraints = critical, CA:FALSE', 'keyUsage = critical, digitalSignature, keyEncipherment', 'extendedKeyUsage = clientAuth', ''].join('\n'));
+  const usage = options.serverAltNames ? ['extendedKeyUsage = serverAuth', `subjectAltName = ${options.serverAltNames.join(', ')}`] : ['extendedKeyUsage = clientAuth'];
+  const ext = writeFixture(dir, `${name}.ext`, ['[ext]', 'basicConstraints = critical, CA:FALSE', 'keyUsage = critical, digitalSignature, keyEncipherment', ...usage, ''].join('\n'));
   await openssl(['req', '-new', '-sha256', '-config', requestConfig(dir), '-subj', options.subject, '-key', pair.key, '-out', csr]);
   await openssl([
     'x509', '-req', '-sha256', '-days', options.expired ? '-1' : '1', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key,

@@ -127,7 +127,6 @@ test('in-cluster config: token file, CA and namespace from the ServiceAccount di
   fs.writeFileSync(path.join(sa, 'namespace'), 'pods-ns');
   const home = tmpdir();
   const config = loadRestConfig({}, { env: { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' }, homeDir: home, serviceAccountDir: sa });
-  t.is(config.source, 'in-cluster');
   t.is(config.server, 'https://10.0.0.1:443');
   t.is(config.tokenFile, path.join(sa, 'token'));
   t.is(config.namespace, 'pods-ns');

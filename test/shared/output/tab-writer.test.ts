@@ -1,6 +1,5 @@
 import test from 'ava';
 import { TabWriter } from '../../../shared/output/tab-writer.ts';
-import { humanDuration } from '../../../shared/output/server-table.ts';
 
 test('columns pad to max(6, widest + 3) and the last column is not padded', (t) => {
   const out = new TabWriter().format([
@@ -19,9 +18,3 @@ test('widths never shrink between batches', (t) => {
   w.format([['a-very-long-name-here', 'x']]);
   t.is(w.format([['b', 'y']]), `b${' '.repeat(23)}y\n`);
 });
-
-const durations: Array<[number, string]> = [
-  [5_000, '5s'], [119_000, '119s'], [130_000, '2m10s'], [600_000, '10m'], [3 * 3600_000, '3h'],
-  [3 * 3600_000 + 5 * 60_000, '3h5m'], [30 * 3600_000, '30h'], [50 * 3600_000, '2d2h'], [38 * 24 * 3600_000, '38d'],
-];
-for (const [ms, text] of durations) test(`humanDuration(${ms}) = ${text}`, (t) => t.is(humanDuration(ms), text));

@@ -1,4 +1,3 @@
 import { main } from '../../shared/cli/entry.ts';
-import { dynget } from './command.ts';
 
-main(dynget);
+main('dynget', async () => (await import('./command.ts')).dynget);

@@ -1,4 +1,3 @@
 import { main } from '../../shared/cli/entry.ts';
-import { lsres } from './command.ts';
 
-main(lsres);
+main('lsres', async () => (await import('./command.ts')).lsres);

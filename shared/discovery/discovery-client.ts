@@ -13,8 +13,9 @@ import type { Transport } from '../kube/transport.ts';
 import type { DocumentName, GroupDiscoveryList } from './aggregated.ts';
 import { DOCUMENT_NAMES, fetchDiscoveryDocument, flattenDiscovery } from './aggregated.ts';
 import type { ApiResource, GroupVersionKind, GroupVersionResource } from './api-resource.ts';
-import type { Clock, DiscoveryCache } from './disk-cache.ts';
-import { createDiskCache, DEFAULT_TTL_MS, defaultCacheRoot, discoveryCacheDir, systemClock } from './disk-cache.ts';
+import { realClock, type Clock } from '../time/clock.ts';
+import type { DiscoveryCache } from './disk-cache.ts';
+import { createDiskCache, DEFAULT_TTL_MS, defaultCacheRoot, discoveryCacheDir } from './disk-cache.ts';
 import type { RestMapper } from './rest-mapper.ts';
 import { createRestMapper } from './rest-mapper.ts';
 
@@ -29,6 +30,8 @@ export interface DiscoveryOptions {
   ttlMs?: number;
   /** Partial discovery (an aggregated API down): told once per load; the result is incomplete. */
   onWarning?: (message: string) => void;
+  /** What kubectl prints as `Warning: …` while resolving names (a short name several groups claim). */
+  warn?: (message: string) => void;
 }
 
 export interface Discovery {
@@ -65,7 +68,7 @@ interface Loaded {
 }
 
 export function createDiscovery(transport: Transport, options: DiscoveryOptions = {}): Discovery {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? realClock;
   const root = options.cacheDir === undefined ? defaultCacheRoot() : options.cacheDir;
   const cache: DiscoveryCache | undefined =
     root === null ? undefined : createDiskCache(discoveryCacheDir(root, transport.serverName), { clock, ttlMs: options.ttlMs ?? DEFAULT_TTL_MS });
@@ -103,7 +106,7 @@ export function createDiscovery(transport: Transport, options: DiscoveryOptions 
     const flat = flattenDiscovery(core!.document, groups!.document);
     const warnings = [...new Set([...core!.warnings, ...groups!.warnings, ...flat.warnings])];
     for (const w of warnings) options.onWarning?.(w);
-    return { mapper: createRestMapper(flat.resources), fresh: core!.fromServer && groups!.fromServer };
+    return { mapper: createRestMapper(flat.resources, options.warn), fresh: core!.fromServer && groups!.fromServer };
   };
 
   let current: Promise<State> | undefined;

@@ -9,21 +9,15 @@
  * renamed over the old one, so a reader never sees half a document. A stale entry with an ETag
  * can be revalidated: on `304 Not Modified` the caller calls `touch()` and keeps using it.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { realClock, type Clock } from '../time/clock.ts';
 import type { DocumentName, GroupDiscoveryList } from './aggregated.ts';
 
 /** kubectl's discovery TTL (`--cache-dir` docs: 6 hours). */
 export const DEFAULT_TTL_MS = 6 * 60 * 60 * 1000;
 
-/** Wall-clock time in ms since the epoch; tests pass a fake. */
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
 
 export interface CacheEntry {
   etag?: string | undefined;
@@ -69,7 +63,7 @@ export function discoveryCacheDir(cacheRoot: string, serverName: string): string
 }
 
 export function createDiskCache(dir: string, options: DiskCacheOptions = {}): DiscoveryCache {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? realClock;
   const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
   const fileOf = (name: DocumentName) => join(dir, `${name}.json`);
 
@@ -79,13 +73,16 @@ export function createDiskCache(dir: string, options: DiskCacheOptions = {}): Di
     async read(name) {
       const file = fileOf(name);
       try {
-        const [info, text] = await Promise.all([stat(file), readFile(file, 'utf8')]);
+        // Read synchronously: a few KiB, and node:fs/promises (with the readline modules it loads)
+        // would cost more start-up than the read. Writes, after a request, use it.
+        const info = statSync(file);
+        const text = readFileSync(file, 'utf8');
         const parsed = JSON.parse(text) as Partial<CacheEntry>;
         const document = parsed.document;
         if (document === undefined || document.kind !== 'APIGroupDiscoveryList' || !Array.isArray(document.items)) {
           return undefined;
         }
-        const age = clock.now() - info.mtimeMs;
+        const age = clock.wallMs() - info.mtimeMs;
         return {
           etag: typeof parsed.etag === 'string' ? parsed.etag : undefined,
           document,
@@ -97,14 +94,15 @@ export function createDiskCache(dir: string, options: DiskCacheOptions = {}): Di
     },
 
     async write(name, entry) {
+      const { mkdir, rename, rm, utimes, writeFile } = process.getBuiltinModule('node:fs/promises');
       await mkdir(dir, { recursive: true, mode: 0o750 });
       const file = fileOf(name);
-      const temp = join(dir, `.${name}.json.${randomBytes(8).toString('hex')}.tmp`);
+      const temp = join(dir, `.${name}.json.${process.getBuiltinModule('node:crypto').randomBytes(8).toString('hex')}.tmp`);
       const body = JSON.stringify(entry.etag === undefined ? { document: entry.document } : entry);
       try {
         await writeFile(temp, body, { mode: 0o660, flag: 'wx' });
         // Stamp before the rename: the TTL counts from the clock, and rename keeps the mtime.
-        const now = new Date(clock.now());
+        const now = clock.date();
         await utimes(temp, now, now);
         await rename(temp, file);
       } catch (error) {
@@ -114,8 +112,8 @@ export function createDiskCache(dir: string, options: DiskCacheOptions = {}): Di
     },
 
     async touch(name) {
-      const now = new Date(clock.now());
-      await utimes(fileOf(name), now, now);
+      const now = clock.date();
+      await process.getBuiltinModule('node:fs/promises').utimes(fileOf(name), now, now);
     },
   };
 }

@@ -14,8 +14,8 @@
  * case-insensitively (kubectl only knows `Kind` and `kind`). When several resources match in
  * one step, kubectl's group priority decides (PriorityRESTMapper as NewDiscoveryRESTMapper
  * builds it): the core group first, then the groups in the order of `/apis`; within a group the
- * preferred version first. One exception: a short name claimed by several groups, none of them
- * core, is ambiguous and refused, listing the fully qualified names to choose from.
+ * preferred version first. A short name claimed by several groups goes to the first of them,
+ * with kubectl's warning naming each other one (client-go restmapper shortcut.go).
  */
 import { NotFoundError, UsageError } from '../errors.ts';
 import type { ApiResource, GroupVersionKind, GroupVersionResource } from './api-resource.ts';
@@ -49,7 +49,10 @@ export interface RestMapper {
   suggestions(name: string): string[];
 }
 
-export function createRestMapper(discovered: readonly ApiResource[]): RestMapper {
+/** Told about a short name that other, lower-priority resources also claim. */
+export type MapperWarning = (message: string) => void;
+
+export function createRestMapper(discovered: readonly ApiResource[], warn: MapperWarning = () => undefined): RestMapper {
   // Stable sort: equal priorities keep the discovery document's order.
   const resources = [...discovered].sort(
     (a, b) => a.groupPriority - b.groupPriority || a.versionPriority - b.versionPriority,
@@ -74,12 +77,12 @@ export function createRestMapper(discovered: readonly ApiResource[]): RestMapper
 
     // 1. resource.version.group (ParseResourceArg's fully specified GVR)
     if (parts.length >= 3) {
-      const hit = byResourceName(resources, first, { version: second, group: afterVersion });
+      const hit = byResourceName(resources, first, { version: second, group: afterVersion }, warn);
       if (hit) return hit;
     }
     // 2. resource.group, or a bare plural, singular or short name
     const group = parts.length >= 2 ? rest : undefined;
-    const byName = byResourceName(resources, first, { group });
+    const byName = byResourceName(resources, first, { group }, warn);
     if (byName) return byName;
     // 3. Kind.version.group (ParseKindArg's fully specified GVK)
     if (parts.length >= 3) {
@@ -148,21 +151,16 @@ function inScope(r: ApiResource, scope: Scope): boolean {
   return (scope.group === undefined || r.group === scope.group) && (scope.version === undefined || r.version === scope.version);
 }
 
-/** Exact plural or singular first; else a short name, refusing one claimed by several non-core groups. */
-function byResourceName(resources: readonly ApiResource[], name: string, scope: Scope): ApiResource | undefined {
+/** Exact plural or singular first; else the highest-priority resource with that short name. */
+function byResourceName(resources: readonly ApiResource[], name: string, scope: Scope, warn: MapperWarning): ApiResource | undefined {
   const candidates = resources.filter((r) => inScope(r, scope));
   const exact = candidates.find((r) => r.resource === name || r.singular === name);
   if (exact) return exact;
 
   const short = candidates.filter((r) => r.shortNames.some((s) => s.toLowerCase() === name));
   if (short.length === 0) return undefined;
-  const core = short.find((r) => r.group === '');
-  if (core) return core;
-  const claimants = unique(short, (r) => fullName(r)).map((r) => fullName(r));
-  if (claimants.length > 1) {
-    throw new UsageError(`short name "${name}" is ambiguous: it could mean ${claimants.join(', ')}`, {
-      hint: `use one of the fully qualified names: ${claimants.join(', ')}`,
-    });
+  for (const other of unique(short, (r) => fullName(r)).slice(1)) {
+    warn(`short name "${name}" could also match lower priority resource ${fullName(other)}`);
   }
   return short[0];
 }

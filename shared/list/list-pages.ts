@@ -21,7 +21,7 @@ export interface ListQuery {
    * whole PartialObjectMetadata with managedFields: for pods 15× the cells). `None` when nothing
    * reads `row.object`.
    */
-  includeObject?: 'None' | 'Metadata' | undefined;
+  includeObject?: 'None' | 'Metadata' | 'Object' | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -60,7 +60,7 @@ export async function* listPages<P extends Page>(transport: Transport, resource:
  * GETs named objects concurrently and yields them in the order asked, each as a one-row Table
  * (or the object itself for JSON). A name that fails is reported and the rest go on.
  */
-export async function* getPages(transport: Transport, resource: ApiResource, names: string[], query: ListQuery, onError: (error: unknown) => void): AsyncGenerator<Page> {
+export async function* getPages(transport: Transport, resource: ApiResource, names: string[], query: ListQuery, onError: (error: unknown, name: string) => void): AsyncGenerator<Page> {
   const namespace = query.namespace;
   const fetches = names.map(async (name) => {
     const res = await transport.request({
@@ -73,10 +73,10 @@ export async function* getPages(transport: Transport, resource: ApiResource, nam
   });
   // Settle each at once so a failure waiting its turn is never an unhandled rejection.
   const settled = fetches.map((p) => p.then((page) => ({ page }), (error: unknown) => ({ error })));
-  for (const next of settled) {
+  for (const [i, next] of settled.entries()) {
     const outcome = await next;
     if ('page' in outcome) yield outcome.page;
-    else if (outcome.error instanceof PluginError) onError(outcome.error);
+    else if (outcome.error instanceof PluginError) onError(outcome.error, names[i]!);
     else throw outcome.error;
   }
 }

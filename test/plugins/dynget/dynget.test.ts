@@ -43,7 +43,7 @@ test.serial('by NAME, -o yaml prints the object alone; -o name', async (t) => {
 test.serial('a missing object is exit 4 in kubectl words', async (t) => {
   const r = await dynget(['myres', 'x']);
   t.is(r.code, 4);
-  t.is(r.stderr, 'error: myresources.aiops.org "x" not found\n');
+  t.is(r.stderr, 'Error from server (NotFound): myresources.aiops.org "x" not found\n');
 });
 
 test.serial('an unknown type is exit 4 with a suggestion', async (t) => {

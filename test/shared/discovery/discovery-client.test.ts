@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NotFoundError, UsageError } from '../../../shared/errors.ts';
+import { NotFoundError } from '../../../shared/errors.ts';
 import type { GroupDiscoveryList } from '../../../shared/discovery/aggregated.ts';
 import { fullName } from '../../../shared/discovery/api-resource.ts';
 import { createDiscovery } from '../../../shared/discovery/discovery-client.ts';
@@ -156,7 +156,7 @@ test('concurrent misses share one refresh', async (t) => {
   t.is(d.requestCount, 2);
 });
 
-test('an ambiguous short name is a usage error and does not refresh', async (t) => {
+test('a short name claimed by two groups goes to the first, with kubectl\'s warning, and does not refresh', async (t) => {
   const opts = await setup();
   const apis = loadFixture<GroupDiscoveryList>('apis.json');
   for (const name of ['a.example.com', 'b.example.com']) {
@@ -167,10 +167,11 @@ test('an ambiguous short name is a usage error and does not refresh', async (t) 
   }
   const srv = server(apis);
   await createDiscovery(srv, opts).resources();
-  const d = createDiscovery(srv, opts);
-  const e = await t.throwsAsync(d.resolveOne('wd'), { instanceOf: UsageError });
-  t.is(e.exitCode, 2);
-  t.regex(e.message, /widgets\.a\.example\.com, widgets\.b\.example\.com/);
+  const warnings: string[] = [];
+  const d = createDiscovery(srv, { ...opts, warn: (m) => warnings.push(m) });
+  const found = await d.resolveOne('wd');
+  t.is(found.group, 'a.example.com');
+  t.deepEqual(warnings, ['short name "wd" could also match lower priority resource widgets.b.example.com']);
   t.is(d.requestCount, 0);
 });
 

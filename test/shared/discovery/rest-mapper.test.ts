@@ -8,11 +8,11 @@ import { createRestMapper, fullName, fullyQualifiedName, namePrefix, objectName,
 import { loadFixture } from '../../fixtures/discovery/fake-server.ts';
 
 /** The recorded documents, optionally with extra groups appended to `/apis`. */
-function mapperFor(extraGroups: GroupDiscoveryList['items'] = []) {
+function mapperFor(extraGroups: GroupDiscoveryList['items'] = [], warn?: (message: string) => void) {
   const core = loadFixture<GroupDiscoveryList>('api.json');
   const groups = loadFixture<GroupDiscoveryList>('apis.json');
   groups.items.push(...extraGroups);
-  return createRestMapper(flattenDiscovery(core, groups).resources);
+  return createRestMapper(flattenDiscovery(core, groups).resources, warn);
 }
 
 const mapper = mapperFor();
@@ -101,16 +101,14 @@ test('a plain name in several groups goes to the group listed first, as kubectl 
   t.is(gvr(m.resolveOne('things.second.example.com')), 'things.v1.second.example.com');
 });
 
-test('a short name claimed by two non-core groups is a usage error listing both full names', (t) => {
+test('a short name claimed by two non-core groups goes to the first, warning of the other as kubectl does', (t) => {
+  const warnings: string[] = [];
   const m = mapperFor([
     { metadata: { name: 'cert-manager.io' }, versions: [{ version: 'v1', resources: [res('certificates', 'Certificate', ['cert', 'certs'])] }] },
     { metadata: { name: 'networking.example.com' }, versions: [{ version: 'v1', resources: [res('certpolicies', 'CertPolicy', ['cert'])] }] },
-  ]);
-  const error = t.throws(() => m.resolveOne('cert'), { instanceOf: UsageError });
-  t.is(error.exitCode, ExitCode.usage);
-  t.regex(error.message, /certificates\.cert-manager\.io/);
-  t.regex(error.message, /certpolicies\.networking\.example\.com/);
-  t.regex(error.hint ?? '', /certificates\.cert-manager\.io, certpolicies\.networking\.example\.com/);
+  ], (w) => warnings.push(w));
+  t.is(gvr(m.resolveOne('cert')), 'certificates.v1.cert-manager.io');
+  t.deepEqual(warnings, ['short name "cert" could also match lower priority resource certpolicies.networking.example.com']);
   // qualified, or unique, it is fine
   t.is(gvr(m.resolveOne('cert.cert-manager.io')), 'certificates.v1.cert-manager.io');
   t.is(gvr(m.resolveOne('certs')), 'certificates.v1.cert-manager.io');

@@ -21,6 +21,9 @@ export interface CommonArgs {
   v?: number;
 }
 
+/** The flags every command takes (kubectl's global flags, `kubectl <plugin> options`). */
+export const globalFlagNames = ['kubeconfig', 'context', 'cluster', 'user', 'namespace', 'as', 'as-group', 'request-timeout', 'insecure-skip-tls-verify', 'server', 'token', 'v'] as const;
+
 export interface CommonFlagOptions {
   /** Plugins that list add -A/--all-namespaces. */
   allNamespaces?: boolean;
@@ -60,5 +63,7 @@ export function configFlagsFrom(args: CommonArgs): ConfigFlags {
     insecureSkipTlsVerify: args['insecure-skip-tls-verify'],
     server: args.server,
     token: args.token,
+    // mkdeploy -f - reads manifests from stdin: an exec plugin cannot have it (kubectl's rule).
+    stdinUnavailable: ((args as { filename?: unknown }).filename as string[] | undefined)?.includes?.('-') ? 'used by stdin resource manifest reader' : undefined,
   };
 }

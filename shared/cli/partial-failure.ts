@@ -1,25 +1,20 @@
 /**
- * When some of the work failed (one type of several denied, say): print each failure as its
- * own `error:` line and pick one exit code. Any denial gives 3, which the RBAC hints explain;
- * otherwise the first failure's code. The same failure for every type (a rejected token, an
- * untrusted server certificate) is told once, with its hint.
+ * The failures of one run as lines: each its own `error:` line (or kubectl's `Error from server
+ * (Reason):` for a named object the server did not find), the same failure for every type
+ * (a rejected token, an untrusted server certificate) told once, with its hint.
  */
-import { ExitCode, PluginError } from '../errors.ts';
+import type { PluginError } from '../errors.ts';
 import type { Streams } from './streams.ts';
+import { oneLineMessage } from './terminal-text.ts';
 
-export function reportPartialFailures(errors: unknown[], streams: Streams): ExitCode {
-  if (errors.length === 0) return ExitCode.ok;
-  let code: ExitCode | undefined;
+export function writeFailures(errors: PluginError[], streams: Streams): void {
   const told = new Set<string>();
-  for (const error of errors) {
-    const e = error as PluginError;
-    if (e.exitCode === ExitCode.denied) code = ExitCode.denied;
-    const message = e.message.replace(/\s*\n\s*/g, ' ').trim();
+  for (const e of errors) {
+    const message = oneLineMessage(e.message);
     if (told.has(message)) continue;
     told.add(message);
-    streams.stderr.write(`error: ${message}\n`);
+    streams.stderr.write(e.serverReason ? `Error from server (${e.serverReason}): ${message}\n` : `error: ${message}\n`);
   }
-  const first = errors[0] as PluginError;
-  if (told.size === 1 && first.hint) streams.stderr.write(`hint: ${first.hint}\n`);
-  return code ?? first.exitCode;
+  const hint = errors[0]?.hint;
+  if (told.size === 1 && hint) streams.stderr.write(`hint: ${oneLineMessage(hint)}\n`);
 }

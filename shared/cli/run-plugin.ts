@@ -3,21 +3,37 @@
  * included), runs the command, and turns typed errors into one `error: …` line on stderr and
  * the exit code of the common contract. It returns the code; only main.ts touches `process`.
  */
-import yargs, { type Argv } from 'yargs';
-import { ExitCode, PluginError, UsageError } from '../errors.ts';
-import { createFactory, type Factory } from '../kube/factory.ts';
+import type { Argv } from 'yargs';
+import { ExitCode, ForbiddenError, InterruptedError, PartialFailure, PluginError, UsageError } from '../errors.ts';
+import { explainDenials } from '../rbac/explain-denials.ts';
+import { writeFailures } from './partial-failure.ts';
+import { createFactory, type Factory } from './factory.ts';
 import { version } from '../version.ts';
 import { addCommonFlags, configFlagsFrom, type CommonArgs } from './common-flags.ts';
 import type { Streams } from './streams.ts';
-import { complete, formatCompletion, type OptionTable, type PositionalKind } from '../completion/complete.ts';
+import { complete, formatCompletion, type PositionalKind } from '../completion/complete.ts';
 import { completionScript } from '../completion/shell-scripts.ts';
 import { installKubectlShim } from '../completion/install-shim.ts';
+import { completionHelpPage } from '../completion/completion-help.ts';
 import { outputFormats } from '../output/formats.ts';
+import { checkNodeEnvironment } from './node-environment.ts';
+import { oneLineMessage } from './terminal-text.ts';
+import { nameRejectedCredentials } from './credential-hint.ts';
+import { recordDefinitions, type FlagDefinition } from './flag-definitions.ts';
+import { helpFlags, renderGlobalOptions, renderHelp, wrapWidth, type HelpFlag } from './help.ts';
+import { canonicalArgv, flagTable, MissingValueError, parseFlags, type FlagTraits, type ParsedArgs, type YargsOptionTable } from './flag-grammar.ts';
+import { commonArgsFrom, recordOptionTable } from './option-table.ts';
 
 export interface PluginContext<A> {
   /** The plugin's name (`lsres`), for messages and RBAC role names. */
   name: string;
   args: A & CommonArgs;
+  /** The positional arguments, in order (those after `--` included). */
+  positional: string[];
+  /** The arguments after `--` alone (mkdeploy's container command). */
+  command: string[];
+  /** The flags given on the command line (long names), defaults aside: to refuse one a mode cannot honour. */
+  given: ReadonlySet<string>;
   streams: Streams;
   factory: Factory;
   /** Aborted on SIGINT/SIGTERM (long-running commands drain and stop). */
@@ -33,7 +49,11 @@ export interface PluginSpec<A> {
   listsAcrossNamespaces?: boolean;
   /** What positional arguments complete to (default: none). */
   positional?: PositionalKind;
+  /** The -o values this command takes, for completion (default: the list commands' formats). */
+  outputFormats?: readonly string[];
   options(y: Argv<CommonArgs>): Argv<A & CommonArgs>;
+  /** What pflag knows about a flag and yargs cannot say (`dry-run`'s value when given bare, 32-bit integers). */
+  flagTraits?: Record<string, FlagTraits>;
   run(ctx: PluginContext<A>): Promise<ExitCode | void>;
 }
 
@@ -42,38 +62,46 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-export async function runPlugin<A>(spec: PluginSpec<A>, rawArgv: string[], streams: Streams, options: RunOptions = {}): Promise<ExitCode> {
+export async function runPlugin<A>(spec: PluginSpec<A>, argv: string[], streams: Streams, options: RunOptions = {}): Promise<ExitCode> {
   let verbosity = 0;
-  const argv = joinDashValues(rawArgv);
+  let factory: Factory | undefined;
   try {
-    // `--version` alone needs no parser: answer before yargs is set up (start-up is our cost).
-    if (argv.length === 1 && argv[0] === '--version') return printVersion(spec, streams);
-    const parser = () => buildParser(spec, argv);
-    if (argv[0] === '__complete') return await runCompletion(spec, argv.slice(1), streams, parser(), options);
-    if (argv[0] === 'completion') return runCompletionScript(spec, argv.slice(1), streams);
-    let helpText = '';
-    const parsed = (await parser().parseAsync(argv, {}, (_err, _argv, output) => {
-      helpText = output;
-    })) as A & CommonArgs & { help?: boolean; version?: boolean };
+    checkNodeEnvironment(options.env ?? process.env);
+    if (argv[0] === '__complete') return await runCompletion(spec, argv.slice(1), streams, options);
+    if (argv[0] === 'completion') return runCompletionScript(spec, argv.slice(1), streams, options);
+    const { parser: yargsParser, definitions } = buildParser(spec, argv, (await import('yargs')).default);
+    const words = readFlags(spec, yargsParser, argv);
+    const width = wrapWidth(streams.columns, streams.stdoutIsTTY);
+    // `kubectl lsres options` alone: the global flags, as `kubectl options` prints kubectl's.
+    if (argv.length === 1 && argv[0] === 'options') {
+      streams.stdout.write(renderGlobalOptions(flagsForHelp(spec, yargsParser, definitions), width));
+      return ExitCode.ok;
+    }
+    const parsed = (await yargsParser.parseAsync(canonicalArgv(words), {}, () => undefined)) as A & CommonArgs & { help?: boolean; version?: boolean };
     if (parsed.help) {
-      streams.stdout.write(`${helpText}\n`);
+      const page = { description: spec.description, examples: spec.examples ?? [], usage: spec.usage, flags: flagsForHelp(spec, yargsParser, definitions), optionsCommand: `kubectl ${spec.name} options` };
+      streams.stdout.write(renderHelp(page, width));
       return ExitCode.ok;
     }
     if (parsed.version) return printVersion(spec, streams);
-    if (parsed.v !== undefined && (!Number.isInteger(parsed.v) || parsed.v < 0)) {
-      throw new UsageError(`invalid value ${parsed.v} for -v: must be a whole number ≥ 0`, { hint: 'e.g. -v=6 logs every request' });
-    }
-    verbosity = parsed.v ?? 0;
-    const factory = createFactory(configFlagsFrom(parsed), {
+    const positional = words.positional;
+    const command = words.dashAt === undefined ? [] : positional.slice(words.dashAt);
+    // klog takes any 32-bit level (pflag checked it); below 0 logs nothing more, as 0.
+    verbosity = Math.max(0, parsed.v ?? 0);
+    factory = createFactory(configFlagsFrom(parsed), {
       verbosity,
       log: (line) => streams.stderr.write(`${line}\n`),
       userAgent: `kubectl-${spec.name}/${version}`,
       ...(options.env ? { env: options.env } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
-    const code = await spec.run({ name: spec.name, args: parsed, streams, factory, signal: options.signal ?? new AbortController().signal });
+    const given = new Set(words.flags.map((f) => f.def.name));
+    const code = await spec.run({ name: spec.name, args: parsed, positional, command, given, streams, factory, signal: options.signal ?? new AbortController().signal });
     return code ?? ExitCode.ok;
   } catch (error) {
-    return reportError(error, streams, verbosity);
+    // Whatever a signal cut short (a request, a wait) ends as an interruption, not a failure.
+    if (options.signal?.aborted && !(error instanceof InterruptedError)) return reportError(new InterruptedError(options.signal.reason), streams, verbosity);
+    return reportError(error, streams, verbosity, factory && { factory, roleName: spec.name });
   }
 }
 
@@ -82,11 +110,12 @@ function printVersion<A>(spec: PluginSpec<A>, streams: Streams): ExitCode {
   return ExitCode.ok;
 }
 
-function buildParser<A>(spec: PluginSpec<A>, argv: string[]): Argv<A & CommonArgs> {
-  let y = yargs(argv)
+/** yargs is loaded by the caller (the completer never loads it). */
+function buildParser<A>(spec: PluginSpec<A>, argv: string[], yargs: typeof import('yargs').default): { parser: Argv<A & CommonArgs>; definitions: FlagDefinition[] } {
+  // yargs types, defaults and checks the flags; reading them is flag-grammar.ts's, the help help.ts's.
+  const y = yargs(argv)
     .scriptName(`kubectl ${spec.name}`)
-    .usage(`${spec.description}\n\nUsage:\n  ${spec.usage}`)
-    .parserConfiguration({ 'camel-case-expansion': false, 'strip-aliased': true, 'boolean-negation': false })
+    .parserConfiguration({ 'camel-case-expansion': false, 'strip-aliased': true, 'boolean-negation': false, 'populate--': true })
     .strictOptions()
     .version(false)
     .option('version', { type: 'boolean', description: 'Print the version and exit' })
@@ -94,31 +123,68 @@ function buildParser<A>(spec: PluginSpec<A>, argv: string[]): Argv<A & CommonArg
     .alias('help', 'h')
     .showHelpOnFail(false)
     .exitProcess(false)
-    .wrap(Math.min(100, process.stdout.columns || 80))
     .fail((message, error) => {
       throw error instanceof PluginError ? error : new UsageError(usageMessage(message ?? error?.message ?? 'invalid arguments'), { hint: `see 'kubectl ${spec.name} --help'` });
     });
-  for (const [cmd, text] of spec.examples ?? []) y = y.example(cmd, text);
-  const withOwn = spec.options(y as Argv<CommonArgs>);
-  return addCommonFlags(withOwn, { allNamespaces: spec.listsAcrossNamespaces ?? false });
+  const definitions = recordDefinitions(y);
+  return { parser: declareFlags(spec, y as Argv<CommonArgs>), definitions };
 }
 
-async function runCompletion<A>(spec: PluginSpec<A>, words: string[], streams: Streams, parser: Argv<A & CommonArgs>, options: RunOptions): Promise<ExitCode> {
+/** The command's own flags and the global ones, on yargs or on option-table.ts's recorder. */
+function declareFlags<A>(spec: PluginSpec<A>, y: Argv<CommonArgs>): Argv<A & CommonArgs> {
+  return addCommonFlags(spec.options(y), { allNamespaces: spec.listsAcrossNamespaces ?? false });
+}
+
+/** The table yargs holds for the command's flags, recorded without yargs (the completer's). */
+export function optionTableOf<A>(spec: PluginSpec<A>): YargsOptionTable {
+  return recordOptionTable((y) => declareFlags(spec, y.option('version', { type: 'boolean' }).option('help', { alias: 'h', type: 'boolean' })));
+}
+
+/** The table yargs itself holds for the command's flags (what optionTableOf must equal). */
+export async function parserOptionTable<A>(spec: PluginSpec<A>): Promise<YargsOptionTable> {
+  return (buildParser(spec, [], (await import('yargs')).default).parser as unknown as { getOptions(): YargsOptionTable }).getOptions();
+}
+
+/** The command's flags as pflag sees them, from the parser's own option definitions. */
+function flagTableOf<A>(spec: PluginSpec<A>, parser: Argv<A & CommonArgs>) {
+  return flagTable((parser as unknown as { getOptions(): YargsOptionTable }).getOptions(), spec.flagTraits ?? {});
+}
+
+function flagsForHelp<A>(spec: PluginSpec<A>, parser: Argv<A & CommonArgs>, definitions: FlagDefinition[]): HelpFlag[] {
+  return helpFlags(definitions, flagTableOf(spec, parser));
+}
+
+/** argv read by pflag's grammar (flag-grammar.ts). */
+export function readFlags<A>(spec: PluginSpec<A>, parser: Argv<A & CommonArgs>, argv: string[]): ParsedArgs {
+  return parseFlags(argv, flagTableOf(spec, parser), `see 'kubectl ${spec.name} --help' for usage`);
+}
+
+/** Completion, without yargs: a fresh process on every TAB (option-table.ts). */
+async function runCompletion<A>(spec: PluginSpec<A>, words: string[], streams: Streams, options: RunOptions): Promise<ExitCode> {
   const args = words.slice(0, -1);
   const toComplete = words[words.length - 1] ?? '';
+  const table = optionTableOf(spec);
   // Global flags typed before the word (--kubeconfig, --context, -n) shape the answers.
   let parsed: CommonArgs = {};
+  let positionals: string[] | undefined;
+  let valueOf: string | undefined;
   try {
-    parsed = (await parser.parseAsync(args)) as CommonArgs;
-  } catch {
+    const words = parseFlags(args, flagTable(table, spec.flagTraits ?? {}));
+    positionals = words.positional;
+    parsed = commonArgsFrom(words);
+  } catch (error) {
+    // `-n <TAB>`: the last word is a flag waiting for its value.
+    if (error instanceof MissingValueError) valueOf = error.flag.name;
     parsed = {};
   }
   const completion = await complete({
     args,
     toComplete,
-    options: (parser as unknown as { getOptions(): OptionTable }).getOptions(),
+    options: table,
     positional: spec.positional ?? 'none',
-    formats: outputFormats,
+    formats: spec.outputFormats ?? outputFormats,
+    positionals,
+    valueOf,
     factory: () => createFactory(configFlagsFrom({ ...parsed, 'request-timeout': '2s' }), options.env ? { env: options.env } : {}),
     ...(options.env ? { env: options.env } : {}),
   });
@@ -126,43 +192,41 @@ async function runCompletion<A>(spec: PluginSpec<A>, words: string[], streams: S
   return ExitCode.ok;
 }
 
-function runCompletionScript<A>(spec: PluginSpec<A>, args: string[], streams: Streams): ExitCode {
+function runCompletionScript<A>(spec: PluginSpec<A>, args: string[], streams: Streams, options: RunOptions): ExitCode {
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
+    streams.stdout.write(renderHelp(completionHelpPage(spec.name), wrapWidth(streams.columns, streams.stdoutIsTTY)));
+    return ExitCode.ok;
+  }
   if (args[0] === '--install-kubectl-shim') {
-    const file = installKubectlShim(spec.name);
+    const env = options.env ?? process.env;
+    const file = installKubectlShim(spec.name, { execPath: process.execPath, argv0: process.argv0, path: env['PATH'] ?? '' });
     streams.stderr.write(`wrote ${file}: 'kubectl ${spec.name} <TAB>' now completes (kubectl >= 1.26)\n`);
     return ExitCode.ok;
   }
-  if (args.length !== 1) throw new UsageError(`usage: kubectl ${spec.name} completion bash|zsh|fish, or completion --install-kubectl-shim`);
+  if (args.length !== 1) throw new UsageError(`usage: kubectl ${spec.name} completion bash|zsh|fish, or completion --install-kubectl-shim`, { hint: `see 'kubectl ${spec.name} completion --help'` });
   streams.stdout.write(completionScript(args[0]!, `kubectl-${spec.name}`));
   return ExitCode.ok;
 }
 
-/** `-f -` (stdin): yargs would read a lone `-` as a positional; keep it with its flag. */
-function joinDashValues(argv: string[]): string[] {
-  const out: string[] = [];
-  for (const arg of argv) {
-    const prev = out[out.length - 1];
-    if (arg === '-' && prev !== undefined && /^--?[A-Za-z][\w-]*$/.test(prev)) out[out.length - 1] = `${prev}=-`;
-    else out.push(arg);
-  }
-  return out;
-}
-
-export function reportError(error: unknown, streams: Streams, verbosity = 0): ExitCode {
+/**
+ * The one place failures become messages and exit codes: a typed error's line (and hint), each
+ * failure of a partial one, the commands that grant what a 403 refused (when the run knows its
+ * cluster), an interruption's line if it has one, and for anything else a bug report.
+ */
+export async function reportError(error: unknown, streams: Streams, verbosity = 0, explain?: { factory: Factory; roleName: string }): Promise<ExitCode> {
+  if (error instanceof InterruptedError && error.message === '') return error.exitCode;
   if (error instanceof PluginError) {
-    streams.stderr.write(`error: ${oneLine(error.message)}\n`);
-    if (error.hint) streams.stderr.write(`hint: ${oneLine(error.hint)}\n`);
+    const all = (error instanceof PartialFailure ? error.errors : [error]).map((e) => nameRejectedCredentials(e, explain?.factory.flags));
+    writeFailures(all, streams);
+    const denied = all.flatMap((e) => (e instanceof ForbiddenError ? e.denied : []));
+    if (denied.length > 0 && explain) await explainDenials(explain.factory, denied, explain.roleName, streams).catch(() => undefined);
     return error.exitCode;
   }
   const e = error as Error;
-  streams.stderr.write(`error: unexpected failure: ${oneLine(e?.message ?? String(error))}\n`);
+  streams.stderr.write(`error: unexpected failure: ${oneLineMessage(e?.message ?? String(error))}\n`);
   streams.stderr.write(`hint: this is a bug in the plugin; rerun with -v=9 and report it\n`);
   if (verbosity >= 9 && e?.stack) streams.stderr.write(`${e.stack}\n`);
   return ExitCode.api;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 /** yargs' messages in kubectl's words. */

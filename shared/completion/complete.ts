@@ -3,12 +3,12 @@
  * (`kubectl_complete-<name>`, kubectl ≥ 1.26) and our own shell scripts can use it: one
  * candidate per line (optionally TAB and a description), then `:<directive>`. It completes
  * flags, flag values (-o formats, -n namespaces, --context from the kubeconfig), TYPE arguments
- * from discovery (the disk cache when warm) and NAME arguments from the cluster, with a short
- * timeout. It never prints an error among the candidates.
+ * from discovery (the disk cache when warm), and NAME arguments and names after `TYPE/` from
+ * the cluster, with a short timeout. It never prints an error among the candidates.
  */
 import { fullName } from '../discovery/api-resource.ts';
 import { loadKubeconfig } from '../kube/kubeconfig.ts';
-import type { Factory } from '../kube/factory.ts';
+import type { Factory } from '../cli/factory.ts';
 import { resourcePath } from '../discovery/api-resource.ts';
 
 export const Directive = { error: 1, noSpace: 2, noFileComp: 4, default: 0 } as const;
@@ -20,7 +20,10 @@ export interface OptionTable {
   key?: Record<string, unknown>;
 }
 
-/** What the plugin's positional arguments are. */
+/**
+ * What the plugin's positional arguments are: `types` (lsres: any number of listable types),
+ * `type-then-names` (dynget), `type` (watchq: one type it can list and watch), `none`.
+ */
 export type PositionalKind = 'types' | 'type-then-names' | 'type' | 'none';
 
 export interface CompletionInput {
@@ -30,6 +33,10 @@ export interface CompletionInput {
   options: OptionTable;
   positional: PositionalKind;
   formats: readonly string[];
+  /** The positional words before the one completed, as the command's flag grammar read them (flag-grammar.ts); else guessed here. */
+  positionals?: string[] | undefined;
+  /** The flag (long name) whose value is being completed, as the grammar found it; undefined when none, or unknown. */
+  valueOf?: string | undefined;
   factory: () => Factory;
   env?: NodeJS.ProcessEnv;
 }
@@ -46,10 +53,20 @@ export async function complete(input: CompletionInput): Promise<Completion> {
   const prev = args[args.length - 1];
   const flagOf = (word: string | undefined) => (word?.startsWith('-') ? canonical(word.replace(/^-+/, '').split('=')[0]!, options) : undefined);
   const prevFlag = prev && !prev.includes('=') ? flagOf(prev) : undefined;
-  const valueFlag = toComplete.includes('=') && toComplete.startsWith('-') ? flagOf(toComplete) : prevFlag && takesValue(prevFlag, options) ? prevFlag : undefined;
+  const attached = toComplete.includes('=') && toComplete.startsWith('-') ? flagOf(toComplete) : undefined;
+  // The grammar knows whether the previous word waits for a value (`-n`, not `-ojson`); without it, guess.
+  const pending = input.positionals !== undefined || input.valueOf !== undefined ? input.valueOf : prevFlag && takesValue(prevFlag, options) ? prevFlag : undefined;
+  const valueFlag = attached ?? pending;
   const prefix = toComplete.includes('=') && toComplete.startsWith('-') ? toComplete.slice(0, toComplete.indexOf('=') + 1) : '';
   const word = toComplete.slice(prefix.length);
   try {
+    // `--context a,<TAB>` in the commands that list in several contexts: the next name of the list.
+    if (valueFlag === 'context' && word.includes(',') && 'all-contexts' in (options.key ?? {})) {
+      const head = word.slice(0, word.lastIndexOf(',') + 1);
+      const taken = new Set(head.split(','));
+      const names = (await flagValues('context', input)) ?? [];
+      return { candidates: names.filter((n) => !taken.has(n)).map((n) => head + n).filter((v) => v.startsWith(word)).map((v) => prefix + v), directive: Directive.noFileComp };
+    }
     if (valueFlag) {
       const values = await flagValues(valueFlag, input);
       if (values === undefined) return { candidates: [], directive: Directive.default }; // files
@@ -58,7 +75,15 @@ export async function complete(input: CompletionInput): Promise<Completion> {
     if (toComplete.startsWith('-')) {
       return { candidates: flagNames(options).filter((f) => f.startsWith(toComplete)), directive: Directive.noFileComp };
     }
-    const positionals = positionalWords(args, options);
+    // `TYPE/` and on: that type's names, as `TYPE/NAME` (kubectl get's completion does the same).
+    const slash = word.indexOf('/');
+    if (slash > 0 && (input.positional === 'types' || input.positional === 'type-then-names')) {
+      const type = word.slice(0, slash);
+      const resource = await input.factory().discovery().resolveOne(type);
+      const names = await objectNames(input, resource, resource.namespaced ? input.factory().restConfig().namespace : undefined);
+      return { candidates: names.map((n) => `${type}/${n}`).filter((v) => v.startsWith(word)), directive: Directive.noFileComp };
+    }
+    const positionals = input.positionals ?? positionalWords(args, options);
     const values = await positionalValues(positionals, input);
     return { candidates: values.filter((v) => v.startsWith(word)), directive: Directive.noFileComp };
   } catch {
@@ -142,8 +167,10 @@ async function positionalValues(positionals: string[], input: CompletionInput): 
   if (positionals.length === 0 || input.positional === 'types') {
     if (input.positional === 'type' && positionals.length > 0) return [];
     const names = new Set<string>();
+    // Only what the command takes: listable types, and for watchq ones it can watch too.
+    const verbs = input.positional === 'type' ? ['list', 'watch'] : ['list'];
     for (const r of await discovery.resources()) {
-      if (!r.preferredVersion || (r.verbs.length > 0 && !r.verbs.includes('list'))) continue;
+      if (!r.preferredVersion || (r.verbs.length > 0 && !verbs.every((v) => r.verbs.includes(v)))) continue;
       names.add(r.group === '' ? r.resource : fullName(r));
       for (const s of r.shortNames) names.add(s);
     }

@@ -66,9 +66,48 @@ test.serial("kubectl __complete lsres -n '' lists namespaces from the cluster", 
 });
 
 test.serial('flags and -o values complete; an unreachable cluster gives no candidates and no error', async (t) => {
-  t.deepEqual((await complete(['lsres', '-o', ''])).candidates, ['table', 'wide', 'json', 'yaml', 'name']);
+  // kubectl get's printers, less the Go templates (refused) and KYAML (not built), plus our `table`.
+  const theirs = (await complete(['get', 'pods', '-o', ''])).candidates.map((c) => c.split('\t')[0]!).filter((c) => !/template/.test(c) && c !== 'kyaml');
+  t.true(theirs.includes('jsonpath') && theirs.includes('custom-columns'), theirs.join(' '));
+  for (const plugin of ['lsres', 'dynget']) t.deepEqual((await complete([plugin, '-o', ''])).candidates.sort(), ['table', ...theirs].sort(), plugin);
   t.true((await complete(['mkdeploy', '--rep'])).candidates.includes('--replicas'));
   const down = await complete(['dynget', 'aiops', '--server', 'https://127.0.0.1:1', '']);
   t.deepEqual(down.candidates, []);
   t.is(down.directive, ':4');
+});
+
+test.serial("each plugin completes its own -o values: mkdeploy kubectl create's printers, watchq text and json", async (t) => {
+  t.deepEqual((await complete(['mkdeploy', '-o', ''])).candidates, ['json', 'yaml', 'name']);
+  t.deepEqual((await complete(['watchq', '--output', ''])).candidates, ['text', 'json']);
+  t.deepEqual((await complete(['watchq', '-o=j'])).candidates, ['-o=json']);
+  t.deepEqual((await complete(['dynget', 'pods', '-o', 'w'])).candidates, ['wide']);
+});
+
+test.serial('watchq completes one type, only types it can list and watch; lsres every listable type', async (t) => {
+  const watchq = await complete(['watchq', '']);
+  const lsres = await complete(['lsres', '']);
+  for (const type of ['deployments.apps', 'pods', 'configmaps', 'myres']) t.true(watchq.candidates.includes(type), type);
+  // componentstatuses can be listed, not watched.
+  t.true(lsres.candidates.includes('componentstatuses'));
+  t.false(watchq.candidates.includes('componentstatuses'));
+  t.deepEqual((await complete(['watchq', 'pods', ''])).candidates, [], 'a second type is not taken');
+});
+
+test.serial('flag values attached by pflag rules do not hide the next word: -ojson, -nNS', async (t) => {
+  const types = await complete(['lsres', '-ojson', '']);
+  t.true(types.candidates.includes('pods'));
+  t.deepEqual((await complete(['dynget', `-n${ns}`, 'aiops', ''])).candidates, ['my-first-crd']);
+  t.deepEqual((await complete(['dynget', '-o', 'name', `--namespace=${ns}`, 'aiops', 'my'])).candidates, ['my-first-crd']);
+});
+
+test.serial('after TYPE/ come that type\'s names as TYPE/NAME, as kubectl get completes them', async (t) => {
+  await kubectlOk(['create', 'configmap', 'complete-me', '-n', ns]);
+  for (const word of ['myres/', 'myres/my', 'cm/complete', 'configmaps/']) {
+    const ours = await complete(['lsres', '-n', ns, word]);
+    const theirs = await complete(['get', '-n', ns, word]);
+    t.deepEqual(ours.candidates, theirs.candidates, word);
+    t.is(ours.directive, ':4', word);
+  }
+  t.deepEqual((await complete(['lsres', '-n', ns, 'myres/'])).candidates, ['myres/my-first-crd']);
+  t.deepEqual((await complete(['dynget', '-n', ns, 'cm/complete'])).candidates, ['cm/complete-me']);
 });

@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import type { Argv } from 'yargs';
 import type { CommonArgs } from '../../shared/cli/common-flags.ts';
 import type { PluginSpec } from '../../shared/cli/run-plugin.ts';
+import { coalescingWriter, withStdout } from '../../shared/cli/streams.ts';
 import { fullName } from '../../shared/discovery/api-resource.ts';
 import { AccessDeniedError, ConfigError, ExitCode, ForbiddenError, NotFoundError, UsageError, type PluginError } from '../../shared/errors.ts';
 import { explainDenials } from '../../shared/rbac/explain-denials.ts';
@@ -23,7 +24,7 @@ import { Controller } from './controller.ts';
 import { execHandler } from './exec-handler.ts';
 import { failOnHandler, noopHandler, type Handler } from './handler.ts';
 import { createWatchqRegistry, startMetricsServer, type MetricsServer } from './metrics-server.ts';
-import { addWatchqFlags, parseWatchqOptions, type WatchqArgs, type WatchqOptions } from './options.ts';
+import { addWatchqFlags, parseWatchqOptions, watchqFormats, type WatchqArgs, type WatchqOptions } from './options.ts';
 import { runAsLeader } from './leader.ts';
 import { createReporter, type Summary } from './output.ts';
 
@@ -39,6 +40,8 @@ function buildHandler(options: WatchqOptions, output: (chunk: Buffer) => void): 
 export const watchq: PluginSpec<WatchqArgs> = {
   name: 'watchq',
   usage: 'kubectl watchq [TYPE] [flags]',
+  positional: 'type',
+  outputFormats: watchqFormats,
   description:
     'Watch a resource type (default deployments) through an informer and a rate-limited work queue, the way controllers do: ' +
     'print every change, or run a command per changed object, retrying failures with growing delays.',
@@ -55,15 +58,18 @@ export const watchq: PluginSpec<WatchqArgs> = {
 
   async run(ctx) {
     const { args, streams, factory, signal } = ctx;
-    const positional = (args as unknown as { _: Array<string | number> })._.map(String);
+    const positional = ctx.positional;
     const options = parseWatchqOptions(args, positional);
+    // No flag silently ignored: the --exec limit without --exec would limit nothing.
+    if (ctx.given.has('exec-timeout') && options.exec === undefined) throw new UsageError('--exec-timeout needs --exec', { hint: '--exec-timeout limits how long each --exec command may run' });
 
     const resource = await factory.discovery().resolveOne(options.type);
     if (!resource.verbs.includes('list') || !resource.verbs.includes('watch')) {
       throw new UsageError(`${fullName(resource)} cannot be watched (the server allows only: ${resource.verbs.join(', ') || 'nothing'})`);
     }
     const namespace = options.allNamespaces ? undefined : factory.restConfig().namespace;
-    const reporter = createReporter(options.output, streams, resource.kind);
+    // One line per object during the initial sync: written a loop turn at a time.
+    const reporter = createReporter(options.output, withStdout(streams, coalescingWriter(streams.stdout)), resource.kind, undefined, { manyNamespaces: namespace === undefined && resource.namespaced });
 
     const registry: Registry | undefined = options.metricsAddr ? createWatchqRegistry((): Summary => total(terms.map((c) => c.summary()))) : undefined;
     const metricsProvider = registry ? promWorkqueueMetricsProvider(registry) : undefined;
@@ -75,9 +81,10 @@ export const watchq: PluginSpec<WatchqArgs> = {
     // every failure is retried.
     const stopper = new AbortController();
     let fatal: PluginError | undefined;
+    let explainedLater = false;
     const terms: Controller[] = [];
     /** One controller: informer, queue, workers, until `stop` aborts. A leader runs one per term. */
-    const runController = (stop: AbortSignal): Promise<Summary> => {
+    const runController = (stop: AbortSignal, lost?: AbortSignal): Promise<Summary> => {
       const informer = createInformer<InformerObject>({
         listWatch: createListWatch(factory.transport(), resource, { namespace, labelSelector: options.labelSelector }),
         resyncMs: options.resyncMs,
@@ -87,7 +94,19 @@ export const watchq: PluginSpec<WatchqArgs> = {
             stopper.abort();
             return;
           }
+          // A first watch refused (list allowed, watch not): the same refusal as a list's.
+          const neverWatched = informer.stats().events + informer.stats().bookmarks === 0 && informer.stats().reconnects <= 1;
+          if (problem.phase === 'watch' && problem.error instanceof ForbiddenError && neverWatched) {
+            fatal = problem.error;
+            stopper.abort();
+            return;
+          }
           reporter.problem(problem, informer.description);
+          // Refused later (a Role taken away): keep retrying, and say once what would fix it.
+          if (problem.error instanceof ForbiddenError && !explainedLater) {
+            explainedLater = true;
+            void explainDenials(factory, [{ verb: problem.phase === 'watch' ? 'watch' : 'list', resource, namespace }], ctx.name, streams);
+          }
         },
       });
       informers.push(informer);
@@ -103,7 +122,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
         drainTimeoutMs: options.execTimeoutMs > 0 ? options.execTimeoutMs + 5000 : 30_000,
       });
       terms.push(controller);
-      return controller.run(stop);
+      return controller.run(stop, lost);
     };
 
     // The metrics server before the informer starts: a port in use fails before any request.
@@ -137,14 +156,12 @@ export const watchq: PluginSpec<WatchqArgs> = {
       }
       if (fatal instanceof ForbiddenError) {
         // Say exactly what to grant: the watch, and the Lease with --leader-elect.
-        streams.stderr.write(`error: ${fatal.message}\n`);
         const leases = { group: 'coordination.k8s.io', resource: 'leases', namespaced: true };
-        const checks = [
+        const denied = [
           ...['list', 'watch'].map((verb) => ({ verb, resource, namespace })),
           ...(options.leaderElect ? ['get', 'create', 'update'].map((verb) => ({ verb, resource: leases, namespace: factory.restConfig().namespace })) : []),
         ];
-        await explainDenials(factory, checks, ctx.name, streams);
-        return ExitCode.denied;
+        throw new ForbiddenError(fatal.message, { denied });
       }
       if (fatal) throw fatal;
       reporter.summary(total(terms.map((c) => c.summary())));

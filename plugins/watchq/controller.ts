@@ -15,6 +15,7 @@
 import type { Informer } from '../../shared/informer/informer.ts';
 import { objectKey, type InformerObject } from '../../shared/informer/object-key.ts';
 import type { RateLimitingQueue } from '../../shared/workqueue/rate-limiting-queue.ts';
+import { realClock, type Clock, type TimerHandle } from '../../shared/time/clock.ts';
 import type { Handler, WorkItem } from './handler.ts';
 import type { Reporter, Summary } from './output.ts';
 
@@ -28,6 +29,7 @@ export interface ControllerOptions {
   maxRetries: number;
   /** How long running handlers get to finish after the stop signal (default 30 s). */
   drainTimeoutMs?: number;
+  clock?: Clock;
 }
 
 export class Controller {
@@ -64,10 +66,14 @@ export class Controller {
 
   /**
    * Runs the informer, waits for its first sync, then the workers, until `signal` aborts.
-   * Resolves with the counts once the workers have stopped.
+   * Resolves with the counts once the workers have stopped. `now`, when it aborts, tells running
+   * handlers to stop at once instead of draining (a leader that lost its lease).
    */
-  async run(signal: AbortSignal): Promise<Summary> {
+  async run(signal: AbortSignal, now?: AbortSignal): Promise<Summary> {
     const { informer, queue, reporter } = this.#o;
+    const hurry = () => this.#handlerStop.abort();
+    if (now?.aborted) hurry();
+    else now?.addEventListener('abort', hurry, { once: true });
     const informerDone = informer.run(signal);
     const stop = (): void => {
       this.#stopping = true;
@@ -85,6 +91,7 @@ export class Controller {
       }
     } finally {
       signal.removeEventListener('abort', stop);
+      now?.removeEventListener('abort', hurry);
       stop();
       await informerDone;
     }
@@ -94,14 +101,17 @@ export class Controller {
   /** Waits for the workers; once stopping, for at most the drain timeout (then tells handlers to stop). */
   async #drain(workers: Promise<unknown>, signal: AbortSignal): Promise<void> {
     await Promise.race([workers, new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })))]);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), this.#o.drainTimeoutMs ?? 30_000)));
+    const clock = this.#o.clock ?? realClock;
+    let timer: TimerHandle | undefined;
+    const timedOut = new Promise<boolean>((resolve) => (timer = clock.after(this.#o.drainTimeoutMs ?? 30_000, () => resolve(true))));
     const finished = await Promise.race([workers.then(() => false), timedOut]);
-    clearTimeout(timer);
+    timer?.cancel();
     if (finished) {
       this.#handlerStop.abort();
       // Give the handlers a moment to wind down after being told to stop.
-      await Promise.race([workers, new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())]);
+      let grace: TimerHandle | undefined;
+      await Promise.race([workers, new Promise<void>((resolve) => (grace = clock.after(5000, resolve)))]);
+      grace?.cancel();
     }
   }
 
@@ -130,12 +140,12 @@ export class Controller {
       attempt: queue.numRequeues(key) + 1,
       kind,
     };
-    const started = performance.now();
+    const started = realClock.now();
     try {
       await handler.handle(item, this.#handlerStop.signal);
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
-      const durationMs = performance.now() - started;
+      const durationMs = realClock.now() - started;
       const retries = queue.numRequeues(key);
       if (retries < maxRetries) {
         this.#summary.retried++;
@@ -156,7 +166,7 @@ export class Controller {
     } else {
       this.#summary.synced++;
     }
-    reporter.handled(item, performance.now() - started);
+    reporter.handled(item, realClock.now() - started);
   }
 
   #forgetTombstone(item: WorkItem): void {

@@ -4,10 +4,11 @@
  * WATCHQ_KEY, WATCHQ_EVENT (sync|delete), WATCHQ_ATTEMPT (1, 2, …), WATCHQ_KIND,
  * WATCHQ_NAMESPACE and WATCHQ_NAME in its environment. Exit 0 is success; anything else, or
  * running past the timeout (the group is sent SIGTERM, then SIGKILL 2 s later), is a failure.
+ * The SIGKILL goes to the whole group after the grace period even when the shell has exited
+ * by then: a child of the command that ignores SIGTERM must not outlive its timeout.
  *
  * The command's stdout and stderr go to watchq's stderr, so watchq's stdout stays the event log.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../shared/errors.ts';
@@ -38,11 +39,20 @@ export function commandWord(command: string): string {
   return word.replace(/'([^']*)'|"((?:[^"\\]|\\.)*)"/g, (_m, single: string | undefined, double: string | undefined) => single ?? double!.replace(/\\(.)/g, '$1'));
 }
 
+/** Shell syntax in the first word (`$HOME/x`, `~/x`, `(cd d && ./x)`, globs): only the shell knows what runs. */
+const shellSyntax = /[$~`(){};|&<>*?[\]\\]/;
+
 /**
  * Checks that CMD's program exists and is executable (exit 2 otherwise, before anything
- * starts); returns its path, or the word itself for a shell builtin.
+ * starts), when that can be known without the shell: a plain first word. A first word with
+ * shell syntax (expansions, subshells, globs) is left to `/bin/sh -c`, which reports a missing
+ * program itself. Returns the program's path, or the word itself when the shell decides.
  */
 export function resolveExecCommand(command: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (command.trim() === '') throw new UsageError('--exec needs a command');
+  const raw = command.trim().match(/(?:'[^']*'|"(?:[^"\\]|\\.)*"|[^\s'"])+/g)?.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) ?? '';
+  // Inside single quotes nothing expands; elsewhere, shell syntax means the shell decides.
+  if (shellSyntax.test(raw.replace(/'[^']*'/g, ''))) return raw;
   const word = commandWord(command);
   if (word === '') throw new UsageError('--exec needs a command');
   if (shellWords.has(word)) return word;
@@ -73,7 +83,7 @@ export function execHandler(options: ExecHandlerOptions): Handler {
     handle(item, signal) {
       const { namespace, name } = splitKey(item.key);
       return new Promise<void>((resolve, reject) => {
-        const child = spawn('/bin/sh', ['-c', options.command], {
+        const child = process.getBuiltinModule('node:child_process').spawn('/bin/sh', ['-c', options.command], {
           stdio: ['pipe', 'pipe', 'pipe'],
           detached: true,
           env: {
@@ -87,12 +97,14 @@ export function execHandler(options: ExecHandlerOptions): Handler {
           },
         });
         let why: string | undefined;
-        let killTimer: NodeJS.Timeout | undefined;
         const kill = (reason: string): void => {
           if (why !== undefined) return;
           why = reason;
           signalGroup(child.pid, 'SIGTERM');
-          killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), graceMs);
+          // Not cancelled when the shell exits: what it started may still run (and keeps the
+          // event loop alive until then, so watchq does not exit before the group is gone).
+          const pid = child.pid;
+          setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
         };
         const timer = options.timeoutMs > 0 ? setTimeout(() => kill(`timed out after ${formatMs(options.timeoutMs)} (killed)`), options.timeoutMs) : undefined;
         const onAbort = (): void => kill('stopped while watchq shut down (killed)');
@@ -118,7 +130,6 @@ export function execHandler(options: ExecHandlerOptions): Handler {
         });
         function cleanup(): void {
           clearTimeout(timer);
-          clearTimeout(killTimer);
           signal.removeEventListener('abort', onAbort);
         }
       });

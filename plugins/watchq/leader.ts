@@ -1,7 +1,8 @@
 /**
  * `--leader-elect`: campaign for the Lease; while leading, run one controller term; on losing the
- * lease stop that term at once (running handlers finish); on SIGTERM drain, then release the
- * lease so another replica takes over without waiting for it to expire.
+ * lease stop that term and its running handlers at once (the elector gives up within the renew
+ * deadline, before a rival may take the lease); on SIGTERM drain, then release the lease so
+ * another replica takes over without waiting for it to expire.
  */
 import { LeaderElector } from '../../shared/leader/leader-elector.ts';
 import type { LeaseLock } from '../../shared/leader/lease-lock.ts';
@@ -12,7 +13,8 @@ export interface LeaderRun {
   lock: LeaseLock;
   identity: string;
   stop: AbortSignal;
-  run(term: AbortSignal): Promise<Summary>;
+  /** One term: stop when `term` aborts; when `lost` aborts too, running handlers stop at once. */
+  run(term: AbortSignal, lost: AbortSignal): Promise<Summary>;
   log(line: string): void;
   /** Before leading for the first time, a refusal or an unreachable cluster ends the run. */
   onFatal(error: PluginError): void;
@@ -20,7 +22,7 @@ export interface LeaderRun {
 
 export async function runAsLeader(options: LeaderRun): Promise<void> {
   let led = false;
-  let term: { abort: AbortController; done: Promise<Summary> } | undefined;
+  let term: { abort: AbortController; lost: AbortController; done: Promise<Summary> } | undefined;
   const elector = new LeaderElector({
     lock: options.lock,
     identity: options.identity,
@@ -28,11 +30,14 @@ export async function runAsLeader(options: LeaderRun): Promise<void> {
       led = true;
       options.log(`Leading: lease ${options.lock.describe()} held by ${options.identity}`);
       const abort = new AbortController();
-      term = { abort, done: options.run(abort.signal) };
+      const lost = new AbortController();
+      term = { abort, lost, done: options.run(abort.signal, lost.signal) };
     },
     onStoppedLeading: async () => {
       if (!term) return;
       options.log(`No longer leading: lease ${options.lock.describe()}`);
+      // Stopping on SIGTERM drains; a lost lease must not leave handlers running.
+      if (!options.stop.aborted) term.lost.abort();
       term.abort.abort();
       await term.done;
       term = undefined;

@@ -1,4 +1,3 @@
 import { main } from '../../shared/cli/entry.ts';
-import { watchq } from './command.ts';
 
-main(watchq);
+main('watchq', async () => (await import('./command.ts')).watchq);

@@ -4,7 +4,6 @@
  * the process's defaults. Started before anything else so that a port in use fails at once:
  * exit 2, since the flag's value is what the user has to change.
  */
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import { UsageError } from '../../shared/errors.ts';
@@ -36,7 +35,7 @@ export function createWatchqRegistry(summary: () => Summary): Registry {
 }
 
 export async function startMetricsServer(address: ListenAddress, registry: Registry): Promise<MetricsServer> {
-  const server = http.createServer((req, res) => {
+  const server = process.getBuiltinModule('node:http').createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();

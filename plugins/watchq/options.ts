@@ -24,7 +24,9 @@ export interface WatchqArgs {
   'lease-name'?: string;
 }
 
-export type OutputFormat = 'text' | 'json';
+/** What -o takes here: parsed and completed (command.ts) from this one list. */
+export const watchqFormats = ['text', 'json'] as const;
+export type OutputFormat = (typeof watchqFormats)[number];
 
 export interface ListenAddress {
   /** Empty: every interface (`:9090`). */
@@ -96,7 +98,7 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
   if (positional.length > 1) throw new UsageError(`watchq takes one resource type, got ${positional.length}: ${positional.join(' ')}`, { hint: "e.g. 'kubectl watchq deployments'" });
   const type = positional[0] ?? defaultType;
   if (type.includes(',')) throw new UsageError(`watchq watches one resource type, not "${type}"`);
-  if (args.output !== 'text' && args.output !== 'json') throw new UsageError(`invalid output format "${args.output}": allowed values are text, json`);
+  if (!(watchqFormats as readonly string[]).includes(args.output)) throw new UsageError(`invalid output format "${args.output}": allowed values are ${watchqFormats.join(', ')}`);
   const exec = args.exec;
   if (exec !== undefined) {
     if (exec.trim() === '') throw new UsageError('--exec needs a command');
@@ -112,7 +114,7 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
     failOn: args['fail-on'] === undefined ? undefined : parseFailOn(args['fail-on']),
     exec,
     execTimeoutMs: parseDuration(args['exec-timeout'], '--exec-timeout'),
-    output: args.output,
+    output: args.output as OutputFormat,
     metricsAddr: args['metrics-addr'] === undefined ? undefined : parseListenAddress(args['metrics-addr']),
     leaderElect: Boolean(args['leader-elect']),
     leaseName: args['lease-name'] === undefined ? undefined : checkLeaseName(args['lease-name'], Boolean(args['leader-elect'])),

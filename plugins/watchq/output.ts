@@ -4,8 +4,13 @@
  * "Dropping … out of the queue: …", informer trouble, "Synced N objects", the summary).
  * JSON is one object per line on stdout for every event (sync, delete, retry, drop, error,
  * synced); the summary still goes to stderr as text.
+ *
+ * Names, keys, kinds and error messages come from the server: in text they are shown as kubectl
+ * shows a table cell (cut at the first line break with `...`, ESC as `^[`, other control
+ * characters escaped), so an object's name cannot forge an event line or drive the terminal.
  */
 import type { Streams } from '../../shared/cli/streams.ts';
+import { oneLineMessage, terminalValue } from '../../shared/cli/terminal-text.ts';
 import type { InformerProblem } from '../../shared/informer/reflector.ts';
 import type { WorkItem } from './handler.ts';
 import type { OutputFormat } from './options.ts';
@@ -55,24 +60,39 @@ export function problemMessage(problem: InformerProblem, what: string): string {
   const verb = problem.phase === 'list' ? 'failed to list' : problem.phase === 'watch' ? 'watch of' : 'event handler for';
   const next =
     problem.action === 'relist' ? 'listing again' : problem.action === 'continue' ? 'continuing' : `retrying in ${seconds(problem.delayMs)}`;
-  const phrase = problem.phase === 'watch' ? `${verb} ${what} ended: ${problem.error.message}` : `${verb} ${what}: ${problem.error.message}`;
+  const message = oneLineMessage(problem.error.message);
+  const phrase = problem.phase === 'watch' ? `${verb} ${what} ended: ${message}` : `${verb} ${what}: ${message}`;
   return `${phrase}; ${next}`;
 }
 
-/** The seed's line for a successful sync: Deployments by name with their replicas, others by key. */
-export function syncLine(item: WorkItem): string {
+/**
+ * The seed's line for a successful sync: Deployments by name with their replicas, others by key.
+ * Watching more than one namespace (`-A`), a Deployment is named by its key (`namespace/name`):
+ * two with the same name in different namespaces must not print the same line.
+ */
+export function syncLine(item: WorkItem, manyNamespaces = false): string {
   if (item.kind === 'Deployment') {
     const replicas = (item.object?.spec as { replicas?: number } | undefined)?.replicas;
-    return `Sync/Add/Update for Deployment ${item.object?.metadata?.name ?? item.key}, Replicas: ${replicas ?? '<nil>'}`;
+    const name = manyNamespaces ? item.key : (item.object?.metadata?.name ?? item.key);
+    return `Sync/Add/Update for Deployment ${terminalValue(name)}, Replicas: ${typeof replicas === 'number' ? replicas : '<nil>'}`;
   }
-  return `Sync/Add/Update for ${item.kind} ${item.key}`;
+  return `Sync/Add/Update for ${terminalValue(item.kind)} ${terminalValue(item.key)}`;
+}
+
+export function deletedLine(item: WorkItem): string {
+  return `Deleted ${terminalValue(item.kind)} ${terminalValue(item.key)}`;
 }
 
 export function summaryLine(s: Summary): string {
   return `Summary: ${s.synced} synced, ${s.deleted} deleted, ${s.retried} retried, ${s.dropped} dropped`;
 }
 
-export function createReporter(format: OutputFormat, streams: Streams, kind: string, now: () => Date = () => new Date()): Reporter {
+export interface ReporterOptions {
+  /** Watching every namespace (`-A`): text lines name objects `namespace/name`. */
+  manyNamespaces?: boolean;
+}
+
+export function createReporter(format: OutputFormat, streams: Streams, kind: string, now: () => Date = () => new Date(), options: ReporterOptions = {}): Reporter {
   const log = (message: string): void => {
     streams.stderr.write(`${logTimestamp(now())} ${message}\n`);
   };
@@ -80,10 +100,10 @@ export function createReporter(format: OutputFormat, streams: Streams, kind: str
     return {
       synced: (count) => log(`Synced ${count} objects`),
       handled: (item) => {
-        streams.stdout.write(item.event === 'delete' ? `Deleted ${item.kind} ${item.key}\n` : `${syncLine(item)}\n`);
+        streams.stdout.write(item.event === 'delete' ? `${deletedLine(item)}\n` : `${syncLine(item, options.manyNamespaces)}\n`);
       },
-      retry: (item, retry) => log(`Retry ${retry} for key ${item.key}`),
-      drop: (item, error) => log(`Dropping ${item.kind.toLowerCase()} "${item.key}" out of the queue: ${error.message}`),
+      retry: (item, retry) => log(`Retry ${retry} for key ${terminalValue(item.key)}`),
+      drop: (item, error) => log(`Dropping ${terminalValue(item.kind.toLowerCase())} "${terminalValue(item.key)}" out of the queue: ${oneLineMessage(error.message)}`),
       problem: (problem, what) => log(problemMessage(problem, what)),
       info: log,
       summary: (s) => log(summaryLine(s)),

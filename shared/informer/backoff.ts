@@ -8,7 +8,7 @@
  * Our default jitter is 0.2, not client-go's 1.0: the longest wait stays near the 30 s cap
  * (36 s) instead of reaching 60 s.
  */
-import type { Clock } from '../workqueue/clock.ts';
+import type { Clock } from '../time/clock.ts';
 
 export interface BackoffOptions {
   initialMs?: number;

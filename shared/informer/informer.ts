@@ -18,7 +18,7 @@
  *
  * The informer never stops by itself: only `stop()` or the signal given to `run` end it.
  */
-import { realClock, type Clock, type TimerHandle } from '../workqueue/clock.ts';
+import { realClock, type Clock, type TimerHandle } from '../time/clock.ts';
 import type { ListerWatcher } from './list-watch.ts';
 import { objectKey, resourceVersionOf, type InformerObject } from './object-key.ts';
 import { Reflector, type InformerProblem, type ReflectorOptions, type ReflectorStats } from './reflector.ts';

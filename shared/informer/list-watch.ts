@@ -30,7 +30,18 @@ export interface ListerWatcher<T extends InformerObject> {
    * 410 when the resourceVersion is too old); the events end when the server closes the stream.
    */
   watch(resourceVersion: string, timeoutSeconds: number, signal: AbortSignal): Promise<AsyncIterable<WatchEvent<T>>>;
+  /**
+   * A watch that begins with the current state (WatchList, KEP 3157: `sendInitialEvents=true`,
+   * `resourceVersionMatch=NotOlderThan`): an ADDED event per object, then a bookmark annotated
+   * `k8s.io/initial-events-end: "true"`, then the changes as any watch. `resourceVersion` ""
+   * asks for the most recent state, as consistent as a quorum read. Optional: a reflector
+   * without it lists.
+   */
+  watchList?(resourceVersion: string, timeoutSeconds: number, signal: AbortSignal): Promise<AsyncIterable<WatchEvent<T>>>;
 }
+
+/** The annotation of the bookmark that ends a watch-list's initial events. */
+export const initialEventsEndAnnotation = 'k8s.io/initial-events-end';
 
 export interface ListWatchOptions {
   /** Undefined watches every namespace (ignored for cluster-scoped resources). */
@@ -103,20 +114,35 @@ export function createListWatch<T extends InformerObject = InformerObject>(
       return { items, resourceVersion };
     },
 
-    async watch(resourceVersion, timeoutSeconds, signal) {
-      const path =
-        resourcePath(resource, namespace === undefined ? {} : { namespace }) +
-        listQueryString(
-          { chunkSize: 0, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector },
-          { watch: '1', resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(timeoutSeconds) },
-        );
-      const res = await transport.stream({ path, headers: { Accept: accept }, signal });
-      if (res.status !== 200) {
-        const chunks: Buffer[] = [];
-        for await (const chunk of res.body) chunks.push(chunk);
-        throw errorForStatus(res.status, Buffer.concat(chunks));
-      }
-      return decodeWatchEvents<T>(brokenStreamErrors(res.body, transport.serverName, signal));
+    watch(resourceVersion, timeoutSeconds, signal) {
+      return openWatch({ watch: '1', resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(timeoutSeconds) }, signal);
+    },
+
+    watchList(resourceVersion, timeoutSeconds, signal) {
+      return openWatch(
+        {
+          watch: '1',
+          sendInitialEvents: 'true',
+          resourceVersionMatch: 'NotOlderThan',
+          ...(resourceVersion === '' ? {} : { resourceVersion }),
+          allowWatchBookmarks: 'true',
+          timeoutSeconds: String(timeoutSeconds),
+        },
+        signal,
+      );
     },
   };
+
+  async function openWatch(query: Record<string, string>, signal: AbortSignal): Promise<AsyncIterable<WatchEvent<T>>> {
+    const path =
+      resourcePath(resource, namespace === undefined ? {} : { namespace }) +
+      listQueryString({ chunkSize: 0, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector }, query);
+    const res = await transport.stream({ path, headers: { Accept: accept }, signal });
+    if (res.status !== 200) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of res.body) chunks.push(chunk);
+      throw errorForStatus(res.status, Buffer.concat(chunks));
+    }
+    return decodeWatchEvents<T>(brokenStreamErrors(res.body, transport.serverName, signal));
+  }
 }

@@ -14,14 +14,20 @@
  *   about every minute): abort it and reconnect the same way;
  * - a failed list: wait the same way and list again.
  *
+ * The initial state (and the state after a 410) comes, as in client-go 1.36, from a watch-list
+ * when the ListerWatcher offers one: one watch request whose first events are the objects, ended
+ * by a bookmark annotated `k8s.io/initial-events-end`; the same watch then goes on with the
+ * changes. No pages, no second request. If it fails before that bookmark (a server without
+ * WatchList, a broken stream), the state comes from a LIST instead, that time.
+ *
  * Each decision is reported to `onProblem`, so a command can log it.
  */
 import type { Status } from '../kube/api-errors.ts';
 import { errorForStatus } from '../kube/api-errors.ts';
-import { realClock, type Clock, type TimerHandle } from '../workqueue/clock.ts';
+import { realClock, type Clock, type TimerHandle } from '../time/clock.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
-import { isExpired, type ListerWatcher } from './list-watch.ts';
-import { resourceVersionOf, type InformerObject } from './object-key.ts';
+import { initialEventsEndAnnotation, isExpired, type ListerWatcher } from './list-watch.ts';
+import { objectKey, resourceVersionOf, type InformerObject } from './object-key.ts';
 
 /** Where the reflector delivers what it learns (the informer: store + handlers). */
 export interface ReflectorSink<T extends InformerObject> {
@@ -55,11 +61,15 @@ export interface ReflectorOptions {
   /** Server-side watch timeout, chosen at random in [min, max] seconds per watch (default 300–600). */
   watchTimeoutSeconds?: { min: number; max: number };
   onProblem?: (problem: InformerProblem) => void;
+  /** Take the initial state from a watch-list when the ListerWatcher has one (default true). */
+  watchList?: boolean;
 }
 
 export interface ReflectorStats {
-  /** Successful LISTs, the first one included. */
+  /** Complete states received (LISTs and watch-lists), the first one included. */
   lists: number;
+  /** Of those, the ones a watch-list streamed. */
+  watchLists: number;
   /** LISTs started again after the first sync because of 410 Gone. */
   relists: number;
   /** WATCH requests sent. */
@@ -80,6 +90,9 @@ type WatchOutcome =
   | { kind: 'closed' }
   | { kind: 'expired'; error: Error }
   | { kind: 'failed'; error: Error };
+
+/** How a watch ended, and whether a watch-list reached the end of its initial events. */
+type WatchEnd = WatchOutcome & { synced: boolean };
 
 /** A watch open for `ms` without any event, not even a bookmark. */
 export class WatchStalledError extends Error {
@@ -120,7 +133,8 @@ export class Reflector<T extends InformerObject> {
   readonly #listTimeoutMs: number;
   readonly #timeouts: { min: number; max: number };
   readonly #onProblem: (problem: InformerProblem) => void;
-  readonly #stats: ReflectorStats = { lists: 0, relists: 0, watches: 0, reconnects: 0, watchdogRestarts: 0, events: 0, bookmarks: 0, resourceVersion: '' };
+  readonly #watchList: boolean;
+  readonly #stats: ReflectorStats = { lists: 0, watchLists: 0, relists: 0, watches: 0, reconnects: 0, watchdogRestarts: 0, events: 0, bookmarks: 0, resourceVersion: '' };
 
   constructor(lw: ListerWatcher<T>, sink: ReflectorSink<T>, options: ReflectorOptions = {}) {
     this.#lw = lw;
@@ -132,6 +146,7 @@ export class Reflector<T extends InformerObject> {
     this.#listTimeoutMs = options.listTimeoutMs ?? 60_000;
     this.#timeouts = options.watchTimeoutSeconds ?? { min: 300, max: 600 };
     this.#onProblem = options.onProblem ?? (() => {});
+    this.#watchList = (options.watchList ?? true) && lw.watchList !== undefined;
   }
 
   stats(): ReflectorStats {
@@ -142,6 +157,15 @@ export class Reflector<T extends InformerObject> {
   async run(signal: AbortSignal): Promise<void> {
     let needList = true;
     while (!signal.aborted) {
+      if (needList && this.#watchList) {
+        const end = await this.#watch(signal, true);
+        if (end.kind === 'stopped') return;
+        if (end.synced) {
+          needList = await this.#afterWatch(end, signal);
+          continue;
+        }
+        // Before the end of its initial events: the state comes from a LIST this time.
+      }
       if (needList) {
         try {
           const { items, resourceVersion } = await this.#list(signal);
@@ -158,25 +182,28 @@ export class Reflector<T extends InformerObject> {
           continue;
         }
       }
-      const outcome = await this.#watch(signal);
-      switch (outcome.kind) {
-        case 'stopped':
-          return;
-        case 'closed':
-          break;
-        case 'expired':
-          this.#stats.relists++;
-          this.#onProblem({ phase: 'watch', error: outcome.error, action: 'relist', delayMs: 0 });
-          needList = true;
-          break;
-        case 'failed': {
-          const delayMs = this.#backoff.next();
-          this.#stats.reconnects++;
-          this.#onProblem({ phase: 'watch', error: outcome.error, action: 'reconnect', delayMs });
-          await sleep(this.#clock, delayMs, signal);
-          break;
-        }
+      const end = await this.#watch(signal, false);
+      if (end.kind === 'stopped') return;
+      needList = await this.#afterWatch(end, signal);
+    }
+  }
+
+  /** What follows a watch that ended: true when the state must be fetched again (410). */
+  async #afterWatch(end: WatchEnd, signal: AbortSignal): Promise<boolean> {
+    switch (end.kind) {
+      case 'expired':
+        this.#stats.relists++;
+        this.#onProblem({ phase: 'watch', error: end.error, action: 'relist', delayMs: 0 });
+        return true;
+      case 'failed': {
+        const delayMs = this.#backoff.next();
+        this.#stats.reconnects++;
+        this.#onProblem({ phase: 'watch', error: end.error, action: 'reconnect', delayMs });
+        await sleep(this.#clock, delayMs, signal);
+        return false;
       }
+      default:
+        return false;
     }
   }
 
@@ -201,8 +228,19 @@ export class Reflector<T extends InformerObject> {
     }
   }
 
-  /** One watch, from the current resourceVersion until it ends; says how it ended. */
-  async #watch(signal: AbortSignal): Promise<WatchOutcome> {
+  /**
+   * One watch, from the current resourceVersion until it ends; says how it ended. `initial`: a
+   * watch-list, whose events up to the initial-events-end bookmark are the state to replace
+   * the cache with.
+   */
+  async #watch(signal: AbortSignal, initial: boolean): Promise<WatchEnd> {
+    const progress = { synced: !initial };
+    const outcome = await this.#watchOnce(signal, initial, progress);
+    return { ...outcome, synced: progress.synced };
+  }
+
+  async #watchOnce(signal: AbortSignal, initial: boolean, progress: { synced: boolean }): Promise<WatchOutcome> {
+    const pending = initial ? new Map<string, T>() : undefined;
     const clock = this.#clock;
     const controller = new AbortController();
     const forward = (): void => controller.abort(signal.reason);
@@ -230,7 +268,10 @@ export class Reflector<T extends InformerObject> {
     const timeoutSeconds = min + Math.floor(this.#random() * (max - min + 1));
     try {
       this.#stats.watches++;
-      const stream = await this.#lw.watch(this.#stats.resourceVersion, timeoutSeconds, controller.signal);
+      // After a 410 the last resourceVersion is gone: a watch-list asks for the most recent state.
+      const stream = initial
+        ? await this.#lw.watchList!('', timeoutSeconds, controller.signal)
+        : await this.#lw.watch(this.#stats.resourceVersion, timeoutSeconds, controller.signal);
       for await (const event of stream) {
         lastActivity = clock.now();
         // A watch that delivers is a healthy connection: the next outage starts from 800 ms
@@ -243,6 +284,26 @@ export class Reflector<T extends InformerObject> {
           return isExpired(error) ? { kind: 'expired', error } : { kind: 'failed', error };
         }
         const resourceVersion = resourceVersionOf(event.object);
+        if (pending && !progress.synced) {
+          // The initial state, object by object, until the bookmark that ends it.
+          if (event.type === 'BOOKMARK') {
+            this.#stats.bookmarks++;
+            const annotations = event.object.metadata?.['annotations'] as Record<string, string> | undefined;
+            if (annotations?.[initialEventsEndAnnotation] === 'true') {
+              progress.synced = true;
+              this.#stats.lists++;
+              this.#stats.watchLists++;
+              this.#stats.resourceVersion = resourceVersion;
+              this.#sink.replace([...pending.values()], this.#stats.lists === 1);
+              pending.clear();
+            }
+          } else if (event.type === 'DELETED') {
+            pending.delete(objectKey(event.object));
+          } else {
+            pending.set(objectKey(event.object), event.object);
+          }
+          continue;
+        }
         if (event.type === 'BOOKMARK') {
           this.#stats.bookmarks++;
         } else {

@@ -3,11 +3,14 @@
  * deadline 10 s, retry 2 s). A candidate takes the lease when it is free or has not been renewed
  * for a lease duration *as observed locally* (so clocks need not agree); the leader renews every
  * retry period and gives up leadership at once when it sees another holder, or when it could not
- * renew for the renew deadline. On stop, a leader releases the lease so another takes over
- * without waiting for it to expire.
+ * renew for the renew deadline. That deadline holds even while a request hangs (a network
+ * partition): every lease request is aborted at the deadline, so a leader cut off from the API
+ * server stops at most `renewDeadline` after its last renewal, while a rival can take over no
+ * sooner than `leaseDuration` after it: two replicas never lead at once. On stop, a leader
+ * releases the lease so another takes over without waiting for it to expire.
  */
-import type { Clock } from '../workqueue/clock.ts';
-import { realClock } from '../workqueue/clock.ts';
+import type { Clock } from '../time/clock.ts';
+import { realClock } from '../time/clock.ts';
 import { LeaseConflictError, type LeaderRecord, type LeaseLock, type LockState } from './lease-lock.ts';
 
 export interface ElectionConfig {
@@ -61,7 +64,7 @@ export class LeaderElector {
   /** Campaigns, leads, and campaigns again after losing the lease, until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      while (!signal.aborted && (await this.#tryAcquireOrRenew()) !== 'held') {
+      while (!signal.aborted && (await this.#attempt(this.#c.clock.now() + this.#c.renewDeadlineMs, signal)) !== 'held') {
         await this.#sleep(this.#c.retryPeriodMs * (1 + this.#c.random() * 1.2), signal);
       }
       if (signal.aborted) break;
@@ -69,12 +72,13 @@ export class LeaderElector {
       this.#c.onStartedLeading();
       let lastRenew = this.#c.clock.now();
       while (!signal.aborted) {
-        await this.#sleep(this.#c.retryPeriodMs, signal);
+        const deadline = lastRenew + this.#c.renewDeadlineMs;
+        await this.#sleep(Math.min(this.#c.retryPeriodMs, Math.max(0, deadline - this.#c.clock.now())), signal);
         if (signal.aborted) break;
-        const attempt = await this.#tryAcquireOrRenew();
+        const attempt = this.#c.clock.now() >= deadline ? 'failed' : await this.#attempt(deadline, signal);
         if (attempt === 'held') {
           lastRenew = this.#c.clock.now();
-        } else if (attempt === 'other-holder' || this.#c.clock.now() - lastRenew >= this.#c.renewDeadlineMs) {
+        } else if (attempt === 'other-holder' || this.#c.clock.now() >= deadline) {
           this.#leading = false;
           await this.#c.onStoppedLeading();
           break;
@@ -89,14 +93,39 @@ export class LeaderElector {
     }
   }
 
-  async #tryAcquireOrRenew(): Promise<Attempt> {
+  /**
+   * One try, given up at `deadline` (on the injected clock) however long the API server takes:
+   * its requests are aborted then, and a lock that ignored the abort is not waited for.
+   */
+  async #attempt(deadline: number, stop: AbortSignal): Promise<Attempt> {
+    const abort = new AbortController();
+    const onStop = () => abort.abort();
+    stop.addEventListener('abort', onStop, { once: true });
+    let timer: { cancel(): void } | undefined;
+    const expired = new Promise<Attempt>((resolve) => {
+      timer = this.#c.clock.after(Math.max(0, deadline - this.#c.clock.now()), () => {
+        abort.abort();
+        resolve('failed');
+      });
+    });
+    try {
+      return await Promise.race([this.#tryAcquireOrRenew(abort.signal), expired]);
+    } finally {
+      timer?.cancel();
+      stop.removeEventListener('abort', onStop);
+    }
+  }
+
+  async #tryAcquireOrRenew(signal: AbortSignal): Promise<Attempt> {
     const now = this.#c.wallClock();
     const stamp = microTime(now);
     try {
-      const current = await this.#c.lock.get();
+      const current = await this.#c.lock.get(signal);
+      if (signal.aborted) return 'failed';
       if (!current) {
         const record: LeaderRecord = { holderIdentity: this.#c.identity, leaseDurationSeconds: this.#c.leaseDurationMs / 1000, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 };
-        await this.#c.lock.create(record);
+        await this.#c.lock.create(record, signal);
+        if (signal.aborted) return 'failed';
         this.#observe({ record, resourceVersion: '' });
         return 'held';
       }
@@ -112,11 +141,12 @@ export class LeaderElector {
         renewTime: stamp,
         leaseTransitions: ours ? current.record.leaseTransitions : current.record.leaseTransitions + 1,
       };
-      await this.#c.lock.update(record, current.resourceVersion);
+      await this.#c.lock.update(record, current.resourceVersion, signal);
+      if (signal.aborted) return 'failed';
       this.#observe({ record, resourceVersion: current.resourceVersion });
       return 'held';
     } catch (error) {
-      if (!(error instanceof LeaseConflictError)) this.#c.onError?.(error);
+      if (!(error instanceof LeaseConflictError) && !signal.aborted) this.#c.onError?.(error);
       return 'failed';
     }
   }
@@ -132,13 +162,18 @@ export class LeaderElector {
 
   /** Gives the lease up (holder cleared, 1 s duration) so a waiting candidate takes it at once. */
   async #release(): Promise<void> {
+    // Bounded like a renewal: a release that cannot reach the API server is left to expire.
+    const abort = new AbortController();
+    const timer = this.#c.clock.after(this.#c.renewDeadlineMs, () => abort.abort());
     try {
-      const current = await this.#c.lock.get();
+      const current = await this.#c.lock.get(abort.signal);
       if (!current || current.record.holderIdentity !== this.#c.identity) return;
       const stamp = microTime(this.#c.wallClock());
-      await this.#c.lock.update({ ...current.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: stamp, acquireTime: stamp }, current.resourceVersion);
+      await this.#c.lock.update({ ...current.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: stamp, acquireTime: stamp }, current.resourceVersion, abort.signal);
     } catch (error) {
-      this.#c.onError?.(error);
+      if (!abort.signal.aborted) this.#c.onError?.(error);
+    } finally {
+      timer.cancel();
     }
   }
 

@@ -23,10 +23,11 @@ export interface LockState {
 /** Another candidate changed the lease first (HTTP 409). */
 export class LeaseConflictError extends ApiError {}
 
+/** Each call gives up when `signal` aborts (the elector bounds a renewal by its deadline). */
 export interface LeaseLock {
-  get(): Promise<LockState | undefined>;
-  create(record: LeaderRecord): Promise<void>;
-  update(record: LeaderRecord, resourceVersion: string): Promise<void>;
+  get(signal?: AbortSignal): Promise<LockState | undefined>;
+  create(record: LeaderRecord, signal?: AbortSignal): Promise<void>;
+  update(record: LeaderRecord, resourceVersion: string, signal?: AbortSignal): Promise<void>;
   describe(): string;
 }
 
@@ -45,8 +46,8 @@ export function createLeaseLock(transport: Transport, namespace: string, name: s
     if (status < 200 || status >= 300) throw errorForStatus(status, raw);
   };
   return {
-    async get() {
-      const res = await transport.request({ path: `${base}/${encodeURIComponent(name)}`, headers: { Accept: 'application/json' } });
+    async get(signal) {
+      const res = await transport.request({ path: `${base}/${encodeURIComponent(name)}`, headers: { Accept: 'application/json' }, ...(signal ? { signal } : {}) });
       if (res.status === 404) return undefined;
       check(res.status, res.body);
       const lease = JSON.parse(res.body.toString('utf8')) as Lease;
@@ -62,12 +63,12 @@ export function createLeaseLock(transport: Transport, namespace: string, name: s
         },
       };
     },
-    async create(record) {
-      const res = await transport.request({ method: 'POST', path: base, headers: json, body: body(record) });
+    async create(record, signal) {
+      const res = await transport.request({ method: 'POST', path: base, headers: json, body: body(record), ...(signal ? { signal } : {}) });
       check(res.status, res.body);
     },
-    async update(record, resourceVersion) {
-      const res = await transport.request({ method: 'PUT', path: `${base}/${encodeURIComponent(name)}`, headers: json, body: body(record, resourceVersion) });
+    async update(record, resourceVersion, signal) {
+      const res = await transport.request({ method: 'PUT', path: `${base}/${encodeURIComponent(name)}`, headers: json, body: body(record, resourceVersion), ...(signal ? { signal } : {}) });
       check(res.status, res.body);
     },
     describe: () => `${namespace}/${name}`,

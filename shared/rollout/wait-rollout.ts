@@ -1,41 +1,85 @@
 /**
- * `--wait`: follow a Deployment until its rollout is done or the timeout passes. Progress goes
- * to stderr: one line rewritten in place on a terminal, a line per change otherwise.
+ * `--wait`: follow a Deployment until its rollout is done, has failed (its Progressing condition
+ * says ProgressDeadlineExceeded, as `kubectl rollout status` stops on), or the timeout passes.
+ * The Deployment is followed with the shared informer (a list, then a watch narrowed to it by
+ * name, reconnecting as the informer does), not by polling. Progress goes to stderr: one line
+ * rewritten in place on a terminal, a line per change otherwise.
  */
 import type { Streams } from '../cli/streams.ts';
-import { ApiError } from '../errors.ts';
-import { errorForStatus } from '../kube/api-errors.ts';
+import type { ApiResource } from '../discovery/api-resource.ts';
+import { ApiError, InterruptedError, PluginError } from '../errors.ts';
+import { createInformer } from '../informer/informer.ts';
+import { createListWatch } from '../informer/list-watch.ts';
+import type { InformerObject } from '../informer/object-key.ts';
 import type { Transport } from '../kube/transport.ts';
+import { realClock, type Clock } from '../time/clock.ts';
 import { rolloutState, type DeploymentLike } from './deployment-status.ts';
 
 export interface WaitOptions {
   transport: Transport;
-  path: string;
+  resource: ApiResource;
+  namespace: string;
+  name: string;
   timeoutMs: number;
   streams: Streams;
-  pollMs?: number;
   signal?: AbortSignal | undefined;
+  clock?: Clock;
 }
 
 export async function waitForRollout(options: WaitOptions): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  let last = '';
+  const clock = options.clock ?? realClock;
   const tty = options.streams.stderrIsTTY;
-  for (;;) {
-    const res = await options.transport.request({ path: options.path, signal: options.signal });
-    if (res.status !== 200) throw errorForStatus(res.status, res.body);
-    const state = rolloutState(JSON.parse(res.body.toString('utf8')) as DeploymentLike);
-    if (state.message !== last) {
-      if (tty) options.streams.stderr.write(`\r\x1b[K${state.message}${state.done ? '\n' : ''}`);
-      else options.streams.stderr.write(`${state.message}\n`);
-      last = state.message;
-    }
-    if (state.done) return;
-    if (Date.now() >= deadline) {
-      if (tty) options.streams.stderr.write('\n');
-      throw new ApiError(`timed out after ${options.timeoutMs / 1000}s waiting for the rollout: ${state.message.replace(/^Waiting for /, 'still waiting for ')}`);
-    }
-    if (options.signal?.aborted) throw new ApiError('interrupted while waiting for the rollout');
-    await new Promise((r) => setTimeout(r, options.pollMs ?? 500));
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let last = '';
+  let failure: PluginError | undefined;
+  let finish!: (outcome: 'done' | 'failed' | 'timeout') => void;
+  const outcome = new Promise<'done' | 'failed' | 'timeout'>((resolve) => (finish = resolve));
+  const show = (message: string, final: boolean) => {
+    if (message === last) return;
+    last = message;
+    options.streams.stderr.write(tty ? `\r\x1b[K${message}${final ? '\n' : ''}` : `${message}\n`);
+  };
+  const check = (object: InformerObject) => {
+    const state = rolloutState(object as DeploymentLike);
+    show(state.message, state.done || state.failed);
+    if (state.done) finish('done');
+    else if (state.failed) finish('failed');
+  };
+  const informer = createInformer<InformerObject>({
+    listWatch: createListWatch(options.transport, options.resource, { namespace: options.namespace, fieldSelector: `metadata.name=${options.name}` }),
+    clock,
+    onProblem: (problem) => {
+      // Before the first sync a refusal or an unreachable server will not fix itself.
+      if (!informer.hasSynced() && problem.error instanceof PluginError) {
+        failure = problem.error;
+        finish('failed');
+      }
+    },
+  });
+  informer.addEventHandler({
+    onAdd: check,
+    onUpdate: (_old, object) => check(object),
+    onDelete: () => {
+      failure = new ApiError(`deployment "${options.name}" was deleted while waiting for its rollout`);
+      finish('failed');
+    },
+  });
+  const timer = clock.after(options.timeoutMs, () => finish('timeout'));
+  const running = informer.run(stop.signal);
+  try {
+    const interrupted = new Promise<'interrupted'>((resolve) => (options.signal?.aborted ? resolve('interrupted') : options.signal?.addEventListener('abort', () => resolve('interrupted'), { once: true })));
+    const result = await Promise.race([outcome, interrupted]);
+    if (result === 'done') return;
+    if (tty && result !== 'failed') options.streams.stderr.write('\n');
+    if (result === 'interrupted') throw new InterruptedError(options.signal?.reason);
+    if (result === 'failed') throw failure ?? new ApiError(`deployment "${options.name}" exceeded its progress deadline`);
+    throw new ApiError(`timed out after ${options.timeoutMs / 1000}s waiting for the rollout: ${last.replace(/^Waiting for /, 'still waiting for ') || `deployment "${options.name}" not seen yet`}`);
+  } finally {
+    timer.cancel();
+    options.signal?.removeEventListener('abort', onAbort);
+    stop.abort();
+    await running;
   }
 }

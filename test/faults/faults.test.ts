@@ -146,7 +146,7 @@ test.serial('a revoked ServiceAccount token: watchq reads the rotated token file
   const config = path.join(dir, 'kubeconfig');
   fs.writeFileSync(
     config,
-    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "${server}", certificate-authority: "${caFile}"}\nusers:\n- name: u\n  user: {token-file: "${tokenFile}"}\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: ${ns}}\ncurrent-context: x\n`,
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "${server}", certificate-authority: "${caFile}"}\nusers:\n- name: u\n  user: {tokenFile: "${tokenFile}"}\ncontexts:\n- name: x\n  context: {cluster: c, user: u, namespace: ${ns}}\ncurrent-context: x\n`,
   );
   const w = startWatchq(['--kubeconfig', config, 'configmaps', '-o', 'json']);
   t.teardown(() => w.child.kill('SIGKILL'));

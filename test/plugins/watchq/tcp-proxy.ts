@@ -1,7 +1,8 @@
 /**
  * A TCP proxy in front of the API server, so a test can break a client's connections
- * (`cut`), refuse new ones (`down`) and let them through again (`up`) without touching the
- * cluster other tests share. TLS passes through untouched.
+ * (`cut`), refuse new ones (`down`), let them through again (`up`), or stop forwarding while
+ * every connection stays open (`freeze`, as a network partition looks to the client) and resume
+ * (`thaw`), without touching the cluster other tests share. TLS passes through untouched.
  */
 import net from 'node:net';
 
@@ -9,6 +10,7 @@ export class TcpProxy {
   readonly #target: { host: string; port: number };
   readonly #sockets = new Set<net.Socket>();
   #server: net.Server | undefined;
+  #frozen = false;
   port = 0;
 
   constructor(target: { host: string; port: number }) {
@@ -24,7 +26,8 @@ export class TcpProxy {
         s.once('close', () => this.#sockets.delete(s));
         s.on('error', () => {});
       }
-      client.pipe(upstream).pipe(client);
+      this.#forward(client, upstream);
+      this.#forward(upstream, client);
       client.once('close', () => upstream.destroy());
       upstream.once('close', () => client.destroy());
     });
@@ -34,6 +37,27 @@ export class TcpProxy {
     });
     this.port = (server.address() as net.AddressInfo).port;
     this.#server = server;
+  }
+
+  /** What arrived while frozen, per destination, sent on thaw. */
+  readonly #held = new Map<net.Socket, Buffer[]>();
+
+  #forward(from: net.Socket, to: net.Socket): void {
+    from.on('data', (chunk: Buffer) => {
+      if (this.#frozen) this.#held.set(to, [...(this.#held.get(to) ?? []), chunk]);
+      else to.write(chunk);
+    });
+  }
+
+  /** Stops forwarding in both directions; connections stay open and new ones hang. */
+  freeze(): void {
+    this.#frozen = true;
+  }
+
+  thaw(): void {
+    this.#frozen = false;
+    for (const [to, chunks] of this.#held) if (!to.destroyed) for (const chunk of chunks) to.write(chunk);
+    this.#held.clear();
   }
 
   /** Resets every open connection (the client sees ECONNRESET). */

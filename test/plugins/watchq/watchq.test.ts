@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
-import { createFactory } from '../../../shared/kube/factory.ts';
+import { createFactory } from '../../../shared/cli/factory.ts';
 import { createNamespace, deleteNamespace, ensureCluster, kubectlOk, serviceAccountKubeconfig } from '../../helpers/cluster.ts';
 import { runPlugin } from '../../helpers/plugin.ts';
 import { TcpProxy } from './tcp-proxy.ts';
@@ -149,7 +149,11 @@ test('20 quick updates while the handler sleeps give at most 2 runs', async (t) 
   t.is(forKey(p.events(), 'busy').length, 0, 'the first run is still going');
   fs.writeFileSync(gate, '');
   await p.waitFor('a second run', () => forKey(p.events(), 'busy').length >= 2);
-  await sleep(2500); // room for a wrong third run
+  // A wrong third run would have been queued when the second finished: a change to another
+  // object, queued after it, is handled once that run has at least started, and SIGTERM waits for
+  // running handlers. So once the sentinel is handled, every run of busy is in the events.
+  await kubectlOk(['apply', '-n', ns, '-f', '-'], { input: deploymentYaml('busy-sentinel', 'busy', 0) });
+  await p.waitFor('the sentinel handled', () => forKey(p.events(), 'busy-sentinel').length >= 1);
   const result = await p.stop('SIGTERM');
   t.is(result.code, 0, result.stderr);
   const runs = forKey(p.events(), 'busy');
@@ -209,9 +213,9 @@ test('--exec-timeout kills a hung handler: a failure, retried, then dropped', as
 
 test('SIGTERM: no new work, the running handler finishes, a summary, exit 0', async (t) => {
   await createSettled('drain', ['drain-a', 'drain-b', 'drain-c'], 0);
-  const p = watchq(['-l', 'scenario=drain', '-o', 'json', '--exec', 'sleep 2; echo "finished $WATCHQ_NAME" >&2']);
+  const p = watchq(['-l', 'scenario=drain', '-o', 'json', '--exec', 'echo "started $WATCHQ_NAME" >&2; sleep 2; echo "finished $WATCHQ_NAME" >&2']);
   await p.waitForSync();
-  await sleep(500); // one handler is running, two keys wait
+  await p.waitFor('one handler running (two keys wait)', () => /started drain-/.test(p.stderr));
   const started = Date.now();
   const result = await p.stop('SIGTERM');
   const took = Date.now() - started;

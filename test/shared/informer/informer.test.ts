@@ -58,6 +58,7 @@ async function start(options: { resyncMs?: number; watchdogMs?: number; namespac
   const clock = new FakeClock(0);
   const problems: InformerProblem[] = [];
   const informer = createInformer({
+    watchList: false,
     listWatch: createListWatch(transport, deployments, { namespace: options.namespace ?? 'default', chunkSize: 2 }),
     clock,
     random: () => 0,
@@ -96,7 +97,7 @@ test('initial sync: lists in chunks, adds every item, then watches from the list
 test('list items get apiVersion and kind; the watch timeout is random in 300–600 s', async (t) => {
   const transport = new FakeTransport();
   transport.listReplies.push(page('1', [{ metadata: { name: 'x', namespace: 'default', resourceVersion: '1' } }]));
-  const informer = createInformer({ listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock: new FakeClock(), random: () => 0.999 });
+  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock: new FakeClock(), random: () => 0.999 });
   void informer.run();
   await flush();
   t.like(informer.store.getByKey('default/x'), { apiVersion: 'apps/v1', kind: 'Deployment' });
@@ -246,7 +247,7 @@ test('jitter adds up to 20% to each delay', async (t) => {
   transport.listReplies.push(page('1', []));
   const problems: InformerProblem[] = [];
   const clock = new FakeClock(0);
-  const informer = createInformer({ listWatch: createListWatch(transport, deployments), clock, random: () => 0.5, onProblem: (p) => problems.push(p) });
+  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments), clock, random: () => 0.5, onProblem: (p) => problems.push(p) });
   void informer.run();
   await flush();
   transport.watch.fail();
@@ -292,6 +293,7 @@ test('watchdog also covers a watch request that never gets an answer', async (t)
   let hung = 0;
   const lw = createListWatch(transport, deployments);
   const informer = createInformer({
+    watchList: false,
     listWatch: {
       ...lw,
       list: (signal) => lw.list(signal),
@@ -324,7 +326,7 @@ test('a failed list is retried with backoff; nothing is synced meanwhile', async
   transport.listReplies.push({ status: 503, body: status(503, 'ServiceUnavailable', 'apiserver starting') }, new ConfigError('unable to connect'), page('3', [dep('a', '1')]));
   const clock = new FakeClock(0);
   const problems: InformerProblem[] = [];
-  const informer = createInformer({ listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0, onProblem: (p) => problems.push(p) });
+  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0, onProblem: (p) => problems.push(p) });
   const { calls, handler } = recorder();
   informer.addEventHandler(handler);
   void informer.run();
@@ -349,6 +351,7 @@ test('a list that hangs is aborted after the list timeout and retried', async (t
   let lists = 0;
   const lw = createListWatch(new FakeTransport(), deployments);
   const informer = createInformer({
+    watchList: false,
     listWatch: {
       ...lw,
       list: (signal) =>
@@ -444,7 +447,7 @@ test('cluster-scoped objects are keyed by name; all namespaces omits the namespa
   const transport = new FakeTransport();
   transport.listReplies.push({ body: { kind: 'NamespaceList', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items: [{ metadata: { name: 'kube-system', resourceVersion: '1' } }] } });
   const namespaces: ApiResource = { ...deployments, group: '', resource: 'namespaces', kind: 'Namespace', namespaced: false };
-  const informer = createInformer({ listWatch: createListWatch(transport, namespaces, { namespace: 'default', labelSelector: 'a=b' }), clock: new FakeClock() });
+  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, namespaces, { namespace: 'default', labelSelector: 'a=b' }), clock: new FakeClock() });
   t.is(informer.description, 'namespaces');
   void informer.run();
   await flush();
@@ -458,7 +461,7 @@ test('stop() ends run; waitForSync answers false when stopped before the first s
   const transport = new FakeTransport();
   transport.listReplies.push(new ConfigError('unable to connect'));
   const controller = new AbortController();
-  const informer = createInformer({ listWatch: createListWatch(transport, deployments), clock: new FakeClock(), random: () => 0 });
+  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments), clock: new FakeClock(), random: () => 0 });
   const done = informer.run(controller.signal);
   const synced = informer.waitForSync();
   await flush();

@@ -133,3 +133,61 @@ test('a leader that sees another holder stops at once', async (t) => {
   t.false(a.elector.isLeader());
   await a.stop();
 });
+
+/** One candidate's path to a shared lease, which can hang as a partitioned network does. */
+class PartitionableView implements LeaseLock {
+  hanging = false;
+  readonly lease: MemoryLease;
+  constructor(lease: MemoryLease) {
+    this.lease = lease;
+  }
+  #call<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (!this.hanging) return fn();
+    // Never answers; only an abort ends the wait (as a request to a frozen server).
+    return new Promise<T>((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+  }
+  get(signal?: AbortSignal) {
+    return this.#call(() => this.lease.get(), signal);
+  }
+  create(record: LeaderRecord, signal?: AbortSignal) {
+    return this.#call(() => this.lease.create(record), signal);
+  }
+  update(record: LeaderRecord, rv: string, signal?: AbortSignal) {
+    return this.#call(() => this.lease.update(record, rv), signal);
+  }
+  describe() {
+    return 'mem/lease';
+  }
+}
+
+test('a leader whose requests hang steps down within the renew deadline, before anyone else can lead', async (t) => {
+  const lease = new MemoryLease();
+  const clock = new FakeClock();
+  const viewA = new PartitionableView(lease);
+  const timeline: Array<[string, number]> = [];
+  const watch = (name: string, c: ReturnType<typeof candidate>) => {
+    const original = c.events.push.bind(c.events);
+    c.events.push = (...items: string[]) => {
+      for (const item of items) timeline.push([`${name} ${item}`, clock.now()]);
+      return original(...items);
+    };
+    return c;
+  };
+  const a = watch('a', candidate(viewA, clock, 'a'));
+  await settle();
+  t.true(a.elector.isLeader());
+  const b = watch('b', candidate(lease, clock, 'b'));
+  await advance(clock, 3_000);
+  const partitionedAt = clock.now();
+  viewA.hanging = true;
+  await advance(clock, 30_000);
+  const stopA = timeline.find(([e]) => e === 'a stop')?.[1];
+  const startB = timeline.find(([e]) => e === 'b start')?.[1];
+  t.truthy(stopA, 'a stopped leading although no request of its ever returned');
+  t.truthy(startB, 'b took over');
+  t.true(stopA! - partitionedAt <= 10_000, `a stopped ${stopA! - partitionedAt} ms after the partition`);
+  t.true(stopA! < startB!, `a stopped at ${stopA}, b started at ${startB}: never both`);
+  viewA.hanging = false;
+  await b.stop();
+  await a.stop();
+});

@@ -18,3 +18,8 @@ for (const [name, deployment, done, message] of cases) {
     t.regex(state.message, message);
   });
 }
+
+test('a progress deadline exceeded is a failed rollout, not one to wait for', (t) => {
+  const state = rolloutState(d({ observedGeneration: 1, updatedReplicas: 1, replicas: 2, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] }));
+  t.deepEqual(state, { done: false, failed: true, message: 'deployment "web" exceeded its progress deadline' });
+});

@@ -69,7 +69,7 @@ function setup(items: InformerObject[], handler: Handler, options: { workers?: n
   const transport = new FakeTransport();
   transport.listReplies.push(page('10', items));
   const clock = new FakeClock(0);
-  const informer = createInformer({ listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0 });
+  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0 });
   const queue = createRateLimitingQueue<string>({ clock });
   const reporter = recordingReporter();
   const controller = new Controller({
@@ -210,7 +210,7 @@ test('stopped before the first sync: no workers, empty summary', async (t) => {
   const transport = new FakeTransport();
   transport.listReplies.push(new Error('connection refused'));
   const clock = new FakeClock(0);
-  const informer = createInformer({ listWatch: createListWatch(transport, deployments), clock, random: () => 0 });
+  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments), clock, random: () => 0 });
   const reporter = recordingReporter();
   const controller = new Controller({ informer, queue: createRateLimitingQueue<string>({ clock }), handler: controllableHandler(), reporter, kind: 'Deployment', workers: 1, maxRetries: 5 });
   const stopper = new AbortController();

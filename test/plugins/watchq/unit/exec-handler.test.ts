@@ -65,3 +65,38 @@ test('the abort signal (drain timeout) stops a running command', async (t) => {
   setTimeout(() => controller.abort(), 100);
   await t.throwsAsync(run, { message: /stopped while watchq shut down/ });
 });
+
+/** Whether a process exists (signal 0). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('after a timeout the whole group is killed once the grace period is over, even when the shell exited at SIGTERM', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'watchq-exec-'));
+  const pidFile = path.join(dir, 'grandchild.pid');
+  // The grandchild ignores SIGTERM and holds no pipe of ours; the shell dies of the SIGTERM.
+  const command = `(trap '' TERM; exec sleep 30) </dev/null >/dev/null 2>&1 & echo $! > ${pidFile}; wait`;
+  const h = execHandler({ command, timeoutMs: 300, killGraceMs: 400, output: () => {} });
+  const started = Date.now();
+  await t.throwsAsync(h.handle(item, never), { message: /timed out after 300ms \(killed\)/ });
+  const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  t.true(Number.isInteger(pid) && pid > 0);
+  t.true(alive(pid), 'the grandchild survives the SIGTERM (it ignores it)');
+  while (alive(pid) && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 50));
+  // A zombie not yet reaped by init still answers signal 0: look at its state.
+  const state = (() => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    } catch {
+      return undefined;
+    }
+  })();
+  t.true(state === undefined || state === 'Z', `grandchild ${pid} still running (state ${state})`);
+  t.true(Date.now() - started >= 650, 'killed after the grace period, not before');
+  fs.rmSync(dir, { recursive: true, force: true });
+});

@@ -8,7 +8,7 @@ import { createRateLimitingQueue } from '../../../../shared/workqueue/rate-limit
 import type { InformerStats } from '../../../../shared/informer/informer.ts';
 import { createWatchqRegistry, startMetricsServer } from '../../../../plugins/watchq/metrics-server.ts';
 
-const stats: InformerStats = { lists: 2, relists: 1, watches: 5, reconnects: 3, watchdogRestarts: 1, events: 42, bookmarks: 7, resourceVersion: '9', synced: true, objects: 4, resyncs: 0 };
+const stats: InformerStats = { lists: 2, watchLists: 0, relists: 1, watches: 5, reconnects: 3, watchdogRestarts: 1, events: 42, bookmarks: 7, resourceVersion: '9', synced: true, objects: 4, resyncs: 0 };
 
 test('serves workqueue, informer and watchq metrics as Prometheus text', async (t) => {
   const registry = createWatchqRegistry(() => ({ synced: 3, deleted: 1, retried: 5, dropped: 1 }));

@@ -74,3 +74,12 @@ test('--exec looks the program up on PATH, by path, or accepts a shell builtin',
   t.throws(() => resolveExecCommand(dir, {}), { message: /permission denied/ }, 'a directory is not a program');
   fs.rmSync(dir, { recursive: true });
 });
+
+test('--exec lines with shell syntax in the first word go to /bin/sh as they are', (t) => {
+  for (const line of ['$HOME/bin/reconcile', '~/x.sh', '"$DIR/x.sh" --flag', '(cd dir && ./x)', '{ ./a; ./b; }', './run-*.sh']) {
+    t.notThrows(() => resolveExecCommand(line, { PATH: '' }), line);
+  }
+  // A plain missing path is still a clear error before anything starts.
+  t.throws(() => resolveExecCommand('./no-such-script.sh', {}), { message: /no such file/ });
+  t.throws(() => resolveExecCommand("'$literal'/x", {}), { message: /no such file/ }, 'single quotes expand nothing');
+});

@@ -50,6 +50,14 @@ test('text: the seed lines, data on stdout, log lines with a timestamp on stderr
   );
 });
 
+test('text, watching every namespace (-A): Deployments named namespace/name, so equal names in two namespaces differ', (t) => {
+  const streams = memoryStreams();
+  const r = createReporter('text', streams, 'Deployment', () => at, { manyNamespaces: true });
+  r.handled(deployment('demo-1', 1), 1);
+  r.handled({ ...deployment('demo-1', 2), key: 'team-b/demo-1' }, 1);
+  t.is(streams.out(), 'Sync/Add/Update for Deployment default/demo-1, Replicas: 1\nSync/Add/Update for Deployment team-b/demo-1, Replicas: 2\n');
+});
+
 test('json: one object per line with time, event, key, kind, attempt, error, durationMs', (t) => {
   const streams = memoryStreams();
   const r = createReporter('json', streams, 'Deployment', () => at);

@@ -1,4 +1,3 @@
 import { main } from '../../shared/cli/entry.ts';
-import { mkdeploy } from './command.ts';
 
-main(mkdeploy);
+main('mkdeploy', async () => (await import('./command.ts')).mkdeploy);

@@ -4,100 +4,160 @@
  * then the rest). If a create still fails, what this run created is deleted again.
  * With server-side apply, objects are applied (created or updated) instead.
  */
-import { fullName, resourcePath, type ApiResource } from '../discovery/api-resource.ts';
+import { fullName, objectName, resourcePath, type ApiResource } from '../discovery/api-resource.ts';
 import type { Discovery } from '../discovery/discovery-client.ts';
-import { ApiError, ForbiddenError, PluginError, type DeniedRequest } from '../errors.ts';
+import { parseApiVersion } from '../discovery/api-resource.ts';
+import { ApiError, ForbiddenError, InterruptedError, NotFoundError, PluginError, UsageError, type DeniedRequest } from '../errors.ts';
 import { errorForStatus, parseStatus } from '../kube/api-errors.ts';
 import type { Transport } from '../kube/transport.ts';
+import { realClock, sleep, type Clock } from '../time/clock.ts';
 import { where } from '../manifests/parse-manifests.ts';
 import type { KubeObject } from '../output/object-output.ts';
-import { isCrd, type PlannedObject } from './plan.ts';
+import { isCrd, isNamespace, type PlannedObject } from './plan.ts';
 
 export const fieldManager = 'kubectl-mkdeploy';
+
+/** kubectl's --validate, as the fieldValidation parameter every create, dry run and apply carries. */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
 export interface CreateOptions {
   transport: Transport;
   discovery: Discovery;
   dryRun: 'none' | 'server';
+  validation: FieldValidation;
   serverSide: boolean;
   forceConflicts: boolean;
   /** Told once per object done: `deployment.apps/nginx created`. */
   onResult?: (object: KubeObject, resource: ApiResource, action: string) => void;
   crdTimeoutMs?: number;
+  clock?: Clock;
   signal?: AbortSignal | undefined;
 }
 
 export async function createObjects(plan: PlannedObject[], options: CreateOptions): Promise<KubeObject[]> {
   // 1. Dry run of everything that can be checked now.
-  const failures: string[] = [];
-  const errors: PluginError[] = [];
-  const denied: DeniedRequest[] = [];
-  await Promise.all(
-    plan
-      .filter((p) => !p.dependsOnSet)
-      .map(async (p) => {
+  const refused = new Map<PlannedObject, PluginError>();
+  const dryRunResults = new Map<PlannedObject, KubeObject>();
+  const dryRun = (batch: PlannedObject[]) =>
+    Promise.all(
+      batch.map(async (p) => {
         try {
-          await send(p, options, true);
+          dryRunResults.set(p, await send(p, options, true));
         } catch (error) {
           if (!(error instanceof PluginError)) throw error;
-          failures.push(`${where(p)}: ${error.message}`);
-          errors.push(error);
-          if (error instanceof ForbiddenError) denied.push({ verb: options.serverSide ? 'patch' : 'create', resource: p.resource!, namespace: p.namespace });
+          refused.set(p, error);
         }
       }),
-  );
+    );
+  await dryRun(plan.filter((p) => !p.dependsOnSet));
+  // A Namespace of this set that exists already: what goes into it can be checked now too.
+  const existing = new Set(plan.filter((p) => isNamespace(p) && isAlreadyExists(refused.get(p))).map((p) => p.object.metadata!.name!));
+  await dryRun(plan.filter((p) => p.dependsOnSet && p.resource && p.namespace !== undefined && existing.has(p.namespace)));
+  const failures = plan.filter((p) => refused.has(p)).map((p) => `${where(p)}: ${refused.get(p)!.message}`);
+  const errors = [...refused.values()];
+  const denied: DeniedRequest[] = plan
+    .filter((p) => refused.get(p) instanceof ForbiddenError)
+    .map((p) => ({ verb: options.serverSide ? 'patch' : 'create', resource: p.resource!, namespace: p.namespace }));
   if (failures.length > 0) {
     // A single object (mkdeploy NAME): its own error says it all.
     if (plan.length === 1 && !(errors[0] instanceof ForbiddenError)) throw errors[0];
     const message = failures.length === 1 ? `nothing was created: ${failures[0]}` : `nothing was created; ${failures.length} objects were refused: ${failures.join('; ')}`;
-    throw denied.length > 0 ? new ForbiddenError(message, { denied }) : new ApiError(message);
+    const hint = errors.some(isAlreadyExists) && !options.serverSide ? 'use --server-side to create or update what already exists' : undefined;
+    throw denied.length > 0 ? new ForbiddenError(message, { denied }) : new ApiError(message, undefined, hint ? { hint } : {});
   }
   if (options.dryRun === 'server') {
+    // What the server returned, defaults and generated names included; objects that wait for a
+    // CRD or Namespace of this run could only be checked on our side.
     const results: KubeObject[] = [];
     for (const p of plan) {
-      results.push(p.object);
-      if (p.resource) options.onResult?.(p.object, p.resource, options.serverSide ? 'serverside-applied (server dry run)' : 'created (server dry run)');
+      const result = dryRunResults.get(p) ?? p.object;
+      results.push(result);
+      if (p.resource) options.onResult?.(result, p.resource, options.serverSide ? 'serverside-applied (server dry run)' : 'created (server dry run)');
     }
     return results;
   }
 
   // 2. Create in order, undoing this run's creations if one fails.
-  const created: Array<{ p: PlannedObject; resource: ApiResource }> = [];
+  const created: Array<{ p: PlannedObject; resource: ApiResource; name: string }> = [];
   const results: KubeObject[] = [];
   try {
     for (const p of plan) {
+      if (options.signal?.aborted) throw new InterruptedError(options.signal.reason);
       const resource = p.resource ?? (await options.discovery.resourceFor(gvkOf(p.object)));
       const planned = { ...p, resource };
       const result = await send(planned, options, false);
-      if (!options.serverSide) created.push({ p: planned, resource });
+      if (!options.serverSide) created.push({ p: planned, resource, name: result.metadata?.name ?? p.object.metadata!.name! });
       results.push(result);
       options.onResult?.(result, resource, options.serverSide ? 'serverside-applied' : 'created');
       if (isCrd(p)) await waitEstablished(planned, options);
     }
   } catch (error) {
-    for (const { p, resource } of created.reverse()) {
-      await options.transport
-        .request({ method: 'DELETE', path: resourcePath(resource, { namespace: p.namespace, name: p.object.metadata!.name! }) })
-        .catch(() => undefined);
-    }
-    if (error instanceof PluginError && created.length > 0) {
-      throw new ApiError(`${error.message} (the ${created.length} object(s) created before it were deleted again)`, undefined, { cause: error });
-    }
+    const interrupted = options.signal?.aborted ? new InterruptedError(options.signal.reason) : undefined;
+    if (created.length === 0) throw interrupted ?? error;
+    const left = await rollBack(created, options.transport);
+    const undone = left.length === 0 ? `the ${created.length} object(s) created before it were deleted again` : `${created.length - left.length} of the ${created.length} object(s) created before it were deleted again; still there: ${left.join(', ')}`;
+    if (interrupted) throw new InterruptedError(options.signal!.reason, `interrupted: ${undone}`);
+    if (error instanceof PluginError) throw new ApiError(`${error.message} (${undone})`, undefined, { cause: error });
     throw error;
   }
   return results;
 }
 
-function gvkOf(object: KubeObject): { group: string; version: string; kind: string } {
-  const [group, version] = object.apiVersion!.includes('/') ? object.apiVersion!.split('/') : ['', object.apiVersion!];
-  return { group: group!, version: version!, kind: object.kind! };
+/**
+ * Deletes what this run created, newest first, and says what could not be deleted (`kind/name`).
+ * Not tied to the run's signal: an interrupted run still cleans up after itself.
+ */
+async function rollBack(created: Array<{ p: PlannedObject; resource: ApiResource; name: string }>, transport: Transport): Promise<string[]> {
+  const left: string[] = [];
+  for (const { p, resource, name } of [...created].reverse()) {
+    const ok = await transport
+      .request({ method: 'DELETE', path: resourcePath(resource, { namespace: p.namespace, name }) })
+      .then((res) => (res.status >= 200 && res.status < 300) || res.status === 404)
+      .catch(() => false);
+    if (!ok) left.push(`${objectName(resource, name)}${p.namespace ? ` (namespace ${p.namespace})` : ''}`);
+  }
+  return left;
 }
 
-async function send(p: PlannedObject, options: CreateOptions, dryRun: boolean): Promise<KubeObject> {
+function isAlreadyExists(error: PluginError | undefined): boolean {
+  return error instanceof ApiError && error.status === 409 && /already exists/.test(error.message);
+}
+
+function gvkOf(object: KubeObject): { group: string; version: string; kind: string } {
+  return { ...parseApiVersion(object.apiVersion!), kind: object.kind! };
+}
+
+/**
+ * Sends one object. A 404 for the resource's own path (not for a named object: "404 page not
+ * found", a Status without details.name) means the cached discovery is stale (a CRD deleted
+ * since): discovery is fetched again and the object sent once more, or reported as an unknown kind.
+ */
+async function send(p: PlannedObject, options: CreateOptions, dryRun: boolean, retried = false): Promise<KubeObject> {
+  try {
+    return await sendOnce(p, options, dryRun);
+  } catch (error) {
+    if (!(error instanceof StalePathError) || retried) throw error instanceof StalePathError ? error.notFound : error;
+    await options.discovery.refresh();
+    const resource = await options.discovery.resourceFor(gvkOf(p.object));
+    return send({ ...p, resource }, options, dryRun, true);
+  }
+}
+
+class StalePathError extends Error {
+  readonly notFound: PluginError;
+  constructor(notFound: PluginError) {
+    super(notFound.message);
+    this.notFound = notFound;
+  }
+}
+
+/** A real create is not cut short by the run's signal: the run stops after it, knowing what it made. */
+async function sendOnce(p: PlannedObject, options: CreateOptions, dryRun: boolean): Promise<KubeObject> {
   const resource = p.resource!;
-  const name = p.object.metadata!.name!;
+  const name = p.object.metadata?.name ?? '';
+  if (options.serverSide && name === '') throw new UsageError(`${where(p)}: server-side apply needs metadata.name (generateName is only for a create)`);
   const body = p.namespace ? { ...p.object, metadata: { ...p.object.metadata, namespace: p.namespace } } : p.object;
-  const params = new URLSearchParams({ fieldManager });
+  const params = new URLSearchParams({ fieldManager, fieldValidation: options.validation });
   if (dryRun) params.set('dryRun', 'All');
   if (options.serverSide && options.forceConflicts) params.set('force', 'true');
   const res = options.serverSide
@@ -106,17 +166,20 @@ async function send(p: PlannedObject, options: CreateOptions, dryRun: boolean): 
         path: `${resourcePath(resource, { namespace: p.namespace, name })}?${params}`,
         headers: { 'Content-Type': 'application/apply-patch+yaml', Accept: 'application/json' },
         body: JSON.stringify(body),
-        signal: options.signal,
+        ...(dryRun ? { signal: options.signal } : {}),
       })
     : await options.transport.request({
         method: 'POST',
         path: `${resourcePath(resource, { namespace: p.namespace })}?${params}`,
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify(body),
-        signal: options.signal,
+        ...(dryRun ? { signal: options.signal } : {}),
       });
   if (res.status >= 200 && res.status < 300) return JSON.parse(res.body.toString('utf8')) as KubeObject;
   const status = parseStatus(res.body);
+  if (res.status === 404 && !status?.details?.name) {
+    throw new StalePathError(new NotFoundError(`no matches for kind "${p.object.kind}" in version "${p.object.apiVersion}"`, { hint: 'ensure CRDs are installed first' }));
+  }
   if (res.status === 409 && status?.reason === 'AlreadyExists') {
     throw new ApiError(`${fullName(resource)} "${name}" already exists`, 409, { hint: 'use --server-side to create or update it' });
   }
@@ -128,9 +191,10 @@ async function send(p: PlannedObject, options: CreateOptions, dryRun: boolean): 
 
 /** A CRD's instances can be created once it is Established and served. */
 async function waitEstablished(p: PlannedObject, options: CreateOptions): Promise<void> {
-  const deadline = Date.now() + (options.crdTimeoutMs ?? 30_000);
+  const clock = options.clock ?? realClock;
+  const deadline = clock.now() + (options.crdTimeoutMs ?? 30_000);
   const path = resourcePath(p.resource!, { name: p.object.metadata!.name! });
-  while (Date.now() < deadline) {
+  while (clock.now() < deadline) {
     const res = await options.transport.request({ path, signal: options.signal });
     if (res.status === 200) {
       const crd = JSON.parse(res.body.toString('utf8')) as { status?: { conditions?: Array<{ type: string; status: string }> } };
@@ -139,7 +203,8 @@ async function waitEstablished(p: PlannedObject, options: CreateOptions): Promis
         return;
       }
     }
-    await new Promise((r) => setTimeout(r, 200));
+    if (options.signal?.aborted) throw new InterruptedError(options.signal.reason);
+    await sleep(200, options.clock);
   }
   throw new ApiError(`CustomResourceDefinition "${p.object.metadata!.name}" was not Established within ${(options.crdTimeoutMs ?? 30_000) / 1000}s`);
 }

@@ -5,7 +5,7 @@
 import type { ApiResource } from '../discovery/api-resource.ts';
 import { parseApiVersion } from '../discovery/api-resource.ts';
 import type { Discovery } from '../discovery/discovery-client.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, UsageError } from '../errors.ts';
 import { where, type SourcedObject } from '../manifests/parse-manifests.ts';
 
 export interface PlannedObject extends SourcedObject {
@@ -21,7 +21,7 @@ export function isCrd(o: SourcedObject): boolean {
   return o.object.kind === 'CustomResourceDefinition' && parseApiVersion(o.object.apiVersion ?? '').group === 'apiextensions.k8s.io';
 }
 
-function isNamespace(o: SourcedObject): boolean {
+export function isNamespace(o: SourcedObject): boolean {
   return o.object.kind === 'Namespace' && o.object.apiVersion === 'v1';
 }
 
@@ -35,7 +35,14 @@ export function rank(o: SourcedObject): number {
   return isNamespace(o) ? 0 : isCrd(o) ? 1 : 2;
 }
 
-export async function planObjects(objects: SourcedObject[], discovery: Discovery, defaultNamespace: string): Promise<PlannedObject[]> {
+export interface PlanNamespace {
+  /** The namespace of the context, or of -n. */
+  name: string;
+  /** -n was given: an object naming another namespace is refused, as kubectl refuses it. */
+  explicit: boolean;
+}
+
+export async function planObjects(objects: SourcedObject[], discovery: Discovery, ns: PlanNamespace): Promise<PlannedObject[]> {
   const ordered = objects.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map(({ o }) => o);
   const newNamespaces = new Set(ordered.filter(isNamespace).map((o) => o.object.metadata!.name!));
   const newKinds = new Map<string, CrdSpec>();
@@ -50,7 +57,8 @@ export async function planObjects(objects: SourcedObject[], discovery: Discovery
     const crd = newKinds.get(`${group}/${o.object.kind}`);
     let resource: ApiResource | undefined;
     try {
-      resource = await discovery.resourceFor({ group, version, kind: o.object.kind! });
+      // An instance of a CRD in this set waits for it, whatever a (possibly stale) cache says.
+      resource = crd ? undefined : await discovery.resourceFor({ group, version, kind: o.object.kind! });
     } catch (error) {
       if (!(error instanceof NotFoundError) || !crd) {
         // Only an unknown kind is this object's fault; a server that cannot be reached or
@@ -63,7 +71,11 @@ export async function planObjects(objects: SourcedObject[], discovery: Discovery
       }
     }
     const namespaced = resource ? resource.namespaced : crd?.scope !== 'Cluster';
-    const namespace = namespaced ? (o.object.metadata?.namespace ?? defaultNamespace) : undefined;
+    const own = o.object.metadata?.namespace;
+    if (namespaced && own && ns.explicit && own !== ns.name) {
+      throw new UsageError(`${where(o)}: the namespace from the provided object "${own}" does not match the namespace "${ns.name}". You must pass '--namespace=${own}' to perform this operation.`);
+    }
+    const namespace = namespaced ? own || ns.name : undefined;
     planned.push({ ...o, resource, namespace, dependsOnSet: !resource || (namespace !== undefined && newNamespaces.has(namespace)) });
   }
   if (failures.length > 0) {

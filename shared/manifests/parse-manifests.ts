@@ -1,11 +1,12 @@
 /**
  * Manifests → objects, with where each came from (file, document number, line) so every
- * error can point at it. Multi-document YAML, JSON, and `List` kinds are expanded.
+ * error can point at it. Documents are split and decoded as kubectl does (split-documents.ts:
+ * multi-document YAML with YAML 1.1 meaning, JSON streams); `List` kinds are expanded.
  * Malformed input is a UsageError (exit 2); it never throws anything else.
  */
-import { LineCounter, parseAllDocuments } from 'yaml';
 import { UsageError } from '../errors.ts';
 import type { KubeObject } from '../output/object-output.ts';
+import { ManifestSyntaxError, splitDocuments } from './split-documents.ts';
 
 export interface SourcedObject {
   object: KubeObject;
@@ -14,71 +15,50 @@ export interface SourcedObject {
   document: number;
   /** 1-based line where the document starts. */
   line: number;
+  /** Its index in the document's List (`items[2]`), when it came from one. */
+  item?: number | undefined;
+  /** Not from a manifest (mkdeploy NAME): what to call it instead of a file and document. */
+  origin?: string | undefined;
 }
 
-export function where(o: Pick<SourcedObject, 'file' | 'document' | 'line'>): string {
-  return `${o.file}: document ${o.document} (line ${o.line})`;
+/** Where an object came from, for messages: `app.yaml: document 2 (line 14)`, `…, items[3]`, or its origin. */
+export function where(o: Pick<SourcedObject, 'file' | 'document' | 'line' | 'item' | 'origin'>): string {
+  if (o.origin !== undefined) return o.origin;
+  return `${o.file}: document ${o.document} (line ${o.line})${o.item === undefined ? '' : `, items[${o.item}]`}`;
 }
 
 export function parseManifests(text: string, file: string): SourcedObject[] {
-  const out: SourcedObject[] = [];
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (cause) {
-      throw new UsageError(`${file}: invalid JSON: ${(cause as Error).message}`);
-    }
-    for (const object of expand(value, file, 1, 1)) out.push({ object, file, document: 1, line: 1 });
-    return out;
-  }
-  const lines = new LineCounter();
   let docs;
   try {
-    // logLevel 'error': yaml would print its warnings (a collection used as a key) on stderr itself.
-    docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false, logLevel: 'error' });
-  } catch (cause) {
-    throw new UsageError(`${file}: invalid YAML: ${(cause as Error).message}`);
+    docs = splitDocuments(text);
+  } catch (error) {
+    if (!(error instanceof ManifestSyntaxError)) throw error;
+    throw new UsageError(`${where({ file, document: error.document, line: error.line })}: invalid ${error.format}: ${error.message}`);
   }
-  if (!Array.isArray(docs)) docs = [docs];
-  let number = 0;
+  const out: SourcedObject[] = [];
   for (const doc of docs) {
-    number++;
-    const line = lines.linePos(doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0).line;
-    const firstError = doc.errors[0];
-    if (firstError) {
-      const errLine = firstError.linePos?.[0]?.line ?? line;
-      throw new UsageError(`${file}: document ${number} (line ${errLine}): invalid YAML: ${firstError.message.split('\n')[0]}`);
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 100 });
-    } catch (cause) {
-      throw new UsageError(`${file}: document ${number} (line ${line}): invalid YAML: ${(cause as Error).message}`);
-    }
-    if (value === null || value === undefined) continue; // an empty document between separators
-    for (const object of expand(value, file, number, line)) out.push({ object, file, document: number, line });
+    if (doc.value === null || doc.value === undefined) continue; // an empty document between separators
+    for (const { object, item } of expand(doc.value, { file, document: doc.number, line: doc.line })) out.push({ object, file, document: doc.number, line: doc.line, item });
   }
   return out;
 }
 
-/** Lists inside Lists are flattened, to this depth (deeper would exhaust the stack). */
-const maxListDepth = 100;
+type Place = Pick<SourcedObject, 'file' | 'document' | 'line' | 'item'>;
 
-function expand(value: unknown, file: string, document: number, line: number, depth = 0): KubeObject[] {
-  const at = `${file}: document ${document} (line ${line})`;
+/** A List's items are objects, each named by its index; a List inside a List is refused, as kubectl refuses it. */
+function expand(value: unknown, place: Place): Array<{ object: KubeObject; item: number | undefined }> {
+  const at = where(place);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${at}: expected an object with apiVersion and kind`);
   const object = value as KubeObject;
   if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray((object as { items?: unknown }).items)) {
-    if (depth >= maxListDepth) throw new UsageError(`${at}: Lists nested more than ${maxListDepth} deep`);
-    return ((object as { items: unknown[] }).items).flatMap((item) => expand(item, file, document, line, depth + 1));
+    if (place.item !== undefined) throw new UsageError(`${at}: a ${object.kind} inside a List is not supported`, { hint: 'put its items in the outer List' });
+    return (object as { items: unknown[] }).items.flatMap((item, index) => expand(item, { ...place, item: index }));
   }
   if (typeof object.apiVersion !== 'string' || object.apiVersion === '') throw new UsageError(`${at}: apiVersion not set`);
   if (typeof object.kind !== 'string' || object.kind === '') throw new UsageError(`${at}: kind not set`);
-  const name = object.metadata?.name;
-  if (typeof name !== 'string' || name === '') {
-    throw new UsageError(`${at}: ${object.kind} has no metadata.name`, { hint: 'generateName is not supported: give every object a name' });
+  const { name, generateName } = object.metadata ?? {};
+  if ((typeof name !== 'string' || name === '') && (typeof generateName !== 'string' || generateName === '')) {
+    throw new UsageError(`${at}: ${object.kind} has no metadata.name or metadata.generateName`);
   }
-  return [object];
+  return [{ object, item: place.item }];
 }

@@ -5,7 +5,8 @@
  * costs no extra request.
  */
 import type { Streams } from '../cli/streams.ts';
-import type { Factory } from '../kube/factory.ts';
+import { escapeControls, terminalValue } from '../cli/terminal-text.ts';
+import type { Factory } from '../cli/factory.ts';
 import { reviewAccess, type AccessCheck } from './access-review.ts';
 import { subjectOf, whoAmI } from './identity.ts';
 import { remediationCommands } from './remediation.ts';
@@ -18,7 +19,8 @@ export async function explainDenials(factory: Factory, checks: AccessCheck[], ro
   const denied = results.filter((r) => r.outcome === 'denied');
   if (denied.length === 0 || !identity) return [];
   const commands = remediationCommands(denied, subjectOf(identity, config.impersonateGroups), roleName);
-  streams.stderr.write(`hint: ${identity.username || 'this identity'} lacks these permissions; an admin can grant them with:\n`);
-  for (const command of commands) streams.stderr.write(`  ${command}\n`);
+  // The user name comes from the server: shown, not obeyed, on the terminal.
+  streams.stderr.write(`hint: ${identity.username ? terminalValue(identity.username) : 'this identity'} lacks these permissions; an admin can grant them with:\n`);
+  for (const command of commands) streams.stderr.write(`  ${escapeControls(command)}\n`);
   return commands;
 }

@@ -2,6 +2,8 @@
  * The kubectl commands that grant exactly what was denied, copy-paste correct for the identity
  * and scope: a Role + RoleBinding in the namespace, or a ClusterRole + ClusterRoleBinding for
  * all namespaces and cluster-scoped resources. Resources are grouped by the verbs they need.
+ * Each role is named after what it grants and to whom (`lsres-list-services-for-default-demo`),
+ * so the fix for one refusal never collides with the fix for the next: they work in any order.
  */
 import { fullName } from '../discovery/api-resource.ts';
 import type { AccessCheck } from './access-review.ts';
@@ -22,11 +24,21 @@ function quote(value: string): string {
   return /^[A-Za-z0-9@%+=:,./_-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/**
- * @param roleName base name, e.g. `lsres-reader`; a suffix tells roles apart when several
- *   verb sets or scopes are needed.
- */
-export function remediationCommands(denied: AccessCheck[], subject: Subject, roleName: string): string[] {
+/** `lsres` + `list` + `services` + default:demo → `lsres-list-services-for-default-demo`, a valid RBAC name. */
+export function grantName(prefix: string, verbs: string, resources: string, subject: Subject): string {
+  const who = subject.kind === 'ServiceAccount' ? `${subject.namespace}-${subject.name}` : subject.name;
+  const name = `${prefix}-${verbs}-${resources}-for-${who}`
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '');
+  if (name.length <= 100) return name;
+  const hash = process.getBuiltinModule('node:crypto').createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${name.slice(0, 90).replace(/[-.]+$/, '')}-${hash}`;
+}
+
+/** @param prefix the plugin's name, the start of every role name. */
+export function remediationCommands(denied: AccessCheck[], subject: Subject, prefix: string): string[] {
   // scope ('' for cluster-wide) → resource → verbs
   const needs = new Map<string, Map<string, Set<string>>>();
   for (const check of denied) {
@@ -47,11 +59,10 @@ export function remediationCommands(denied: AccessCheck[], subject: Subject, rol
     scopes.set(scope, byVerbs);
   }
   const commands: string[] = [];
-  const many = [...scopes.values()].reduce((n, m) => n + m.size, 0) > 1;
   for (const [scope, byVerbs] of scopes) {
     for (const [verbs, resources] of byVerbs) {
-      const name = many ? `${roleName}-${verbs.replace(/,/g, '-')}` : roleName;
       const list = resources.join(',');
+      const name = grantName(prefix, verbs, list, subject);
       if (scope) {
         commands.push(`kubectl create role ${name} --verb=${verbs} --resource=${list} -n ${scope}`);
         commands.push(`kubectl create rolebinding ${name} --role=${name} ${subjectFlag(subject)} -n ${scope}`);

@@ -106,11 +106,11 @@ for (const [what, text, code, message] of badManifests) {
 test.serial('a directory with one bad file among good ones creates nothing', async (t) => {
   const dir = tmp();
   fs.writeFileSync(path.join(dir, 'a.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dir-a}\n');
-  fs.writeFileSync(path.join(dir, 'b.json'), '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dir-b"}} trailing');
+  fs.writeFileSync(path.join(dir, 'b.json'), '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dir-b"}}{"kind": ');
   fs.writeFileSync(path.join(dir, 'notes.txt'), 'ignored');
   const r = await mkdeploy(['-f', dir]);
   t.is(r.code, 2, r.stderr);
-  t.regex(r.stderr, /b\.json: invalid JSON/);
+  t.regex(r.stderr, /b\.json: document 2 \(line 1\): invalid (JSON|YAML)/);
   t.false((await names('configmaps')).some((n) => n.includes('dir-')));
 });
 

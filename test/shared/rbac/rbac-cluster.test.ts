@@ -35,9 +35,10 @@ test.serial('no rights: exit 3 with the two commands; running them makes the sam
   const denied = await runPlugin('lsres', ['--kubeconfig', sa]);
   t.is(denied.code, 3, denied.stderr);
   const commands = commandsIn(denied.stderr);
+  const role = `lsres-list-pods-deployments.apps-services-for-${ns}-reader`;
   t.deepEqual(commands, [
-    `kubectl create role lsres-reader --verb=list --resource=pods,deployments.apps,services -n ${ns}`,
-    `kubectl create rolebinding lsres-reader --role=lsres-reader --serviceaccount=${ns}:reader -n ${ns}`,
+    `kubectl create role ${role} --verb=list --resource=pods,deployments.apps,services -n ${ns}`,
+    `kubectl create rolebinding ${role} --role=${role} --serviceaccount=${ns}:reader -n ${ns}`,
   ]);
   await runAsAdmin(commands);
   const allowed = await runPlugin('lsres', ['--kubeconfig', sa]);
@@ -55,10 +56,28 @@ test.serial("the seed's omission: a role without services is reported for servic
   t.regex(r.stdout, /deployment\.apps\/web/, 'what is allowed is still printed');
   t.regex(r.stderr, new RegExp(`^error: services is forbidden: User "system:serviceaccount:${ns}:demo" cannot list resource "services"`, 'm'));
   t.false(r.stderr.includes('pods is forbidden'));
+  const role = `lsres-list-services-for-${ns}-demo`;
   t.deepEqual(commandsIn(r.stderr), [
-    `kubectl create role lsres-reader --verb=list --resource=services -n ${ns}`,
-    `kubectl create rolebinding lsres-reader --role=lsres-reader --serviceaccount=${ns}:demo -n ${ns}`,
+    `kubectl create role ${role} --verb=list --resource=services -n ${ns}`,
+    `kubectl create rolebinding ${role} --role=${role} --serviceaccount=${ns}:demo -n ${ns}`,
   ]);
+});
+
+test.serial('two fixes in a row, for two refusals: both sets of commands run, and then both calls succeed', async (t) => {
+  const sa = await serviceAccountKubeconfig(ns, 'twice');
+  const first = await runPlugin('lsres', ['--kubeconfig', sa, 'pods']);
+  t.is(first.code, 3);
+  await runAsAdmin(commandsIn(first.stderr));
+  const second = await runPlugin('dynget', ['--kubeconfig', sa, 'services']);
+  t.is(second.code, 3, 'services is still refused');
+  await runAsAdmin(commandsIn(second.stderr));
+  const third = await runPlugin('lsres', ['--kubeconfig', sa, 'configmaps']);
+  t.is(third.code, 3);
+  await runAsAdmin(commandsIn(third.stderr));
+  for (const type of ['pods', 'services', 'configmaps']) {
+    const ok = await runPlugin('lsres', ['--kubeconfig', sa, type]);
+    t.is(ok.code, 0, `${type}: ${ok.stderr}`);
+  }
 });
 
 test.serial('--access matches kubectl auth can-i --list for the same identity', async (t) => {

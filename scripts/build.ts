@@ -2,7 +2,7 @@
  * `npm run build`: host single executables for every plugins/<name>/main.ts.
  *
  *   dist/bundle/kubectl-<name>.cjs     esbuild bundle (CommonJS, everything inlined)
- *   dist/bin/kubectl-<name>            SEA: the pinned Node + the bundle + V8 code cache
+ *   dist/bin/kubectl-<name>            SEA: the pinned Node (stripped) + the bundle + V8 code cache
  *   dist/bin/kubectl_complete-<name>   completion shim for kubectl's plugin completion
  *
  * Incremental: unchanged inputs skip esbuild, an unchanged bundle skips its SEA build.
@@ -18,6 +18,7 @@ import { bundlePlugins, type BundleResult } from './sea/bundle.ts';
 import { shimScript } from './sea/completion-shim.ts';
 import { makeExecutable, type ExecutableResult } from './sea/executable.ts';
 import { builderNode, checkBuilderNode } from './sea/sea.ts';
+import { strippedNode } from './sea/strip-node.ts';
 import { formatBytes, log, mapLimit, seaConcurrency, seconds, timed, withLock, writeFileAtomic } from './sea/tasks.ts';
 import { binaryName, discoverPlugins, hostTarget, paths, pinnedNodeVersion, shimName, type Target } from './sea/targets.ts';
 
@@ -59,12 +60,14 @@ export async function buildHost(plugins: readonly string[], options: { force?: b
   if (!bundled.skipped) log(`esbuild: ${all.length} plugins in ${seconds(bundled.millis)}`);
 
   await mkdir(paths.bin, { recursive: true });
+  const base = await strippedNode(target, builderNode(), nodeVersion);
+  log(`node   ${base.note}`);
   const executables = await mapLimit(bundles, seaConcurrency(), async (bundle) => {
     const r = await makeExecutable({
       plugin: bundle.plugin,
       target,
       bundle,
-      nodeBinary: builderNode(),
+      nodeBinary: base.path,
       nodeVersion,
       output: join(paths.bin, binaryName(bundle.plugin, target)),
       useCodeCache: true,

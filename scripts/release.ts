@@ -1,43 +1,62 @@
 /**
- * `npm run release`: single executables for five targets, their archives and krew manifests.
+ * `npm run release`: single executables for five targets, their archives, krew manifests and
+ * our custom krew index.
  *
  *   dist/stage/<os>_<arch>/kubectl-<name>[.exe]            the executables
  *   dist/release/kubectl-<name>_<version>_<os>_<arch>.tar.gz (.zip for Windows):
  *       the binary, LICENSE and the completion shim
  *   dist/release/checksums.txt                             sha256sum format
+ *   dist/release/checksums.txt.sig                         with RELEASE_SIGNING_KEY (sea/sign-checksums.ts)
  *   dist/krew/<name>.yaml                                  krew/<name>.yaml filled in
+ *   dist/krew-index/                                       git repository, plugins/<name>.yaml,
+ *                                                          one commit per release (sea/krew-index.ts)
  *
  * Official Node binaries come from npm (see sea/node-binaries.ts). The host target reuses the
  * host build (with V8 code cache); the others are built without it. macOS binaries are ad-hoc
- * signed and their signatures checked. RELEASE_BASE_URL sets the download URL in the manifests.
+ * signed and their signatures checked. RELEASE_BASE_URL sets the download URL in the manifests
+ * (default: the GitHub release of the version).
  *
- * Usage: node scripts/release.ts [NAME ...] [--targets linux_amd64,...] [--force]
+ * --release-version X releases X instead of package.json's version: the plugins are bundled
+ * again with X embedded (`--version` prints it) and staged apart (dist/stage/vX/), dist/bin is
+ * left alone. Manifests and the index need all five targets; --partial writes them for the
+ * targets built (tests install from a linux_amd64-only index).
+ *
+ * Usage: node scripts/release.ts [NAME ...] [--targets linux_amd64,...] [--release-version X]
+ *                                [--partial] [--force]
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, stat, utimes } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs, promisify } from 'node:util';
 import { buildHost, selectPlugins } from './build.ts';
 import { writeTarGz, writeZip, type ArchiveEntry } from './sea/archive.ts';
+import { bundlePlugins, type BundleResult } from './sea/bundle.ts';
 import { shimScript } from './sea/completion-shim.ts';
 import { makeExecutable } from './sea/executable.ts';
-import { checkManifest, releaseBaseUrl, renderManifest, type ReleasedArchive } from './sea/krew-manifest.ts';
+import { defaultIndexUrl, writeIndex, type IndexUpdate } from './sea/krew-index.ts';
+import { checkManifest, downloadUrlProblem, releaseBaseUrl, renderManifest, type ReleasedArchive } from './sea/krew-manifest.ts';
 import { fetchNodeBinary } from './sea/node-binaries.ts';
+import { strippedNode } from './sea/strip-node.ts';
+import { signChecksums } from './sea/sign-checksums.ts';
+import { builderNode, checkBuilderNode } from './sea/sea.ts';
 import { formatBytes, log, mapLimit, seaConcurrency, seconds, table, withLock, writeFileAtomic } from './sea/tasks.ts';
 import {
   archiveName,
   binaryName,
   findTarget,
+  hostTarget,
   paths,
   pinnedNodeVersion,
+  releaseLayout,
   releaseVersion,
   repoRoot,
   shimName,
   targetName,
   targets as allTargets,
+  type ReleaseLayout,
   type Target,
 } from './sea/targets.ts';
 
@@ -45,6 +64,18 @@ export interface ReleaseOptions {
   plugins: readonly string[];
   targets: readonly Target[];
   force?: boolean;
+  /** The version to release, without a leading v (default package.json's). */
+  version?: string;
+  /** The manifests' download base URL (default RELEASE_BASE_URL, else the GitHub release). */
+  baseUrl?: string;
+  /** Where to write stage/, release/, krew/, krew-index/ and .state/ (default dist/). */
+  root?: string;
+  /** Write manifests and the index for the targets built, when they are not all five. */
+  partial?: boolean;
+  /** For tests only: archives served by a loopback HTTP server (a real release wants https). */
+  allowLoopbackHttp?: boolean;
+  /** The private key that signs checksums.txt (default RELEASE_SIGNING_KEY; none: unsigned). */
+  signingKey?: string;
 }
 
 export interface ReleasedFile extends ReleasedArchive {
@@ -57,8 +88,11 @@ export interface ReleasedFile extends ReleasedArchive {
 
 export interface ReleaseResult {
   version: string;
+  layout: ReleaseLayout;
   files: ReleasedFile[];
   manifests: string[];
+  /** The krew index, when manifests were written. */
+  index: IndexUpdate | undefined;
   millis: number;
 }
 
@@ -68,10 +102,10 @@ const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).d
  * dist/release/checksums.txt for every archive of `version` there, also those of plugins not
  * rebuilt in this run (sha256sum format).
  */
-async function writeChecksums(version: string): Promise<void> {
-  const names = (await readdir(paths.release)).filter((f) => f.includes(`_${version}_`) && /\.(tar\.gz|zip)$/.test(f)).sort();
-  const lines = await Promise.all(names.map(async (f) => `${await sha256File(join(paths.release, f))}  ${f}\n`));
-  await writeFileAtomic(join(paths.release, 'checksums.txt'), lines.join(''));
+async function writeChecksums(dir: string, version: string): Promise<void> {
+  const names = (await readdir(dir)).filter((f) => f.includes(`_${version}_`) && /\.(tar\.gz|zip)$/.test(f)).sort();
+  const lines = await Promise.all(names.map(async (f) => `${await sha256File(join(dir, f))}  ${f}\n`));
+  await writeFileAtomic(join(dir, 'checksums.txt'), lines.join(''));
 }
 
 const sha256File = async (path: string): Promise<string> => {
@@ -97,28 +131,65 @@ async function archiveMtime(): Promise<number> {
   return Math.floor(Date.now() / 1000);
 }
 
+/** Releases one version; releases into the same root take turns (a lock in its .state/). */
 export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
+  const root = options.root ?? paths.dist;
+  return withLock(join(root, '.state', 'release.lock'), () => releaseLocked(options));
+}
+
+async function releaseLocked(options: ReleaseOptions): Promise<ReleaseResult> {
   const started = Date.now();
-  const version = releaseVersion();
+  const version = options.version ?? releaseVersion();
+  if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/.test(version)) throw new Error(`version "${version}" is not semver (MAJOR.MINOR.PATCH)`);
+  const layout = releaseLayout(version, options.root);
+  // The download URL is checked before anything is built: a real release is served over https.
+  const baseUrl = (options.baseUrl ?? releaseBaseUrl(version)).replace(/\/+$/, '');
+  const urlProblem = downloadUrlProblem(`${baseUrl}/x`, options.allowLoopbackHttp);
+  if (urlProblem !== undefined) throw new Error(`download URL ${baseUrl} (RELEASE_BASE_URL): ${urlProblem}`);
   const nodeVersion = pinnedNodeVersion();
   const { plugins, targets } = options;
+  const force = options.force ?? false;
   log(`release v${version}: ${plugins.join(', ')} for ${targets.map(targetName).join(', ')} (Node ${nodeVersion})`);
 
-  // dist/bin is shared with `npm run build`: take turns with it.
-  const host = await withLock(paths.lock, () => buildHost(plugins, { force: options.force ?? false }));
-  const crossTargets = targets.filter((t) => t !== host.target);
+  // package.json's version: the host build (dist/bin, shared with `npm run build`: take turns
+  // with it) is the host target's executable. Another version: bundled apart with it embedded,
+  // and the host target is built like the others (with the code cache, as it runs here).
+  const host = hostTarget();
+  let bundles: readonly BundleResult[];
+  let reuseHostBuild = false;
+  if (version === releaseVersion()) {
+    bundles = (await withLock(paths.lock, () => buildHost(plugins, { force }))).bundles;
+    reuseHostBuild = true;
+  } else {
+    const bundled = await bundlePlugins(plugins, { outdir: layout.bundle, stateDir: layout.state, version, force });
+    bundles = bundled.results;
+    log(`bundle ${plugins.length} plugins as v${version}${bundled.skipped ? ' (up to date)' : ` in ${seconds(bundled.millis)}`}`);
+    if (host !== undefined && targets.includes(host)) await checkBuilderNode(nodeVersion);
+  }
+  // The host target never needs npm's binary: the builder Node is the same pinned version.
+  const fromNpm = targets.filter((t) => t !== host);
   const nodeBinaries = new Map(
+    await Promise.all(fromNpm.map(async (t) => [targetName(t), await fetchNodeBinary(t, nodeVersion, log)] as const)),
+  );
+  // Every base binary stripped of its symbols (strip-node.ts), once per binary.
+  const bases = new Map(
     await Promise.all(
-      crossTargets.map(async (t) => [targetName(t), await fetchNodeBinary(t, nodeVersion, log)] as const),
+      targets
+        .filter((t) => !(t === host && reuseHostBuild))
+        .map(async (t) => {
+          const base = await strippedNode(t, t === host ? builderNode() : nodeBinaries.get(targetName(t))!, nodeVersion);
+          log(`node   ${targetName(t)}: ${base.note}`);
+          return [targetName(t), base.path] as const;
+        }),
     ),
   );
 
-  // Every executable into dist/stage/<target>/.
+  // Every executable into <stage>/<target>/.
   const jobs = targets.flatMap((target) => plugins.map((plugin) => ({ target, plugin })));
   const staged = await mapLimit(jobs, seaConcurrency(), async ({ target, plugin }) => {
-    const output = join(paths.stage, targetName(target), binaryName(plugin, target));
-    await mkdir(join(paths.stage, targetName(target)), { recursive: true });
-    if (target === host.target) {
+    const output = join(layout.stage, targetName(target), binaryName(plugin, target));
+    await mkdir(join(layout.stage, targetName(target)), { recursive: true });
+    if (target === host && reuseHostBuild) {
       // The host build, copied with its mtime so the archive's stamp sees it unchanged.
       const source = join(paths.bin, binaryName(plugin, target));
       const [from, to] = await Promise.all([stat(source), stat(output).catch(() => undefined)]);
@@ -130,35 +201,36 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
       }
       return { target, plugin, output };
     }
-    const bundle = host.bundles.find((b) => b.plugin === plugin)!;
+    const bundle = bundles.find((b) => b.plugin === plugin)!;
     const r = await makeExecutable({
       plugin,
       target,
       bundle,
-      nodeBinary: nodeBinaries.get(targetName(target))!,
+      nodeBinary: bases.get(targetName(target))!,
       nodeVersion,
       output,
-      useCodeCache: false,
-      force: options.force ?? false,
+      useCodeCache: target === host,
+      force,
+      stateDir: layout.state,
     });
     log(`sea    ${targetName(target)}/${binaryName(plugin, target)}: ${r.skipped ? 'up to date' : `${r.how} in ${seconds(r.millis)}`}`);
     return { target, plugin, output };
   });
 
   // Archives, checksums and sizes.
-  await mkdir(paths.release, { recursive: true });
+  await mkdir(layout.release, { recursive: true });
   const mtime = await archiveMtime();
   const license = await readFile(paths.license);
   const files = await mapLimit(staged, seaConcurrency(), async ({ target, plugin, output }) => {
     const fileName = archiveName(plugin, version, target);
-    const path = join(paths.release, fileName);
+    const path = join(layout.release, fileName);
     const shim = shimScript(plugin, target);
     const binaryStat = await stat(output);
     const key = JSON.stringify({ recipe: 1, binary: [binaryStat.size, binaryStat.mtimeMs], license: sha256(license), shim, mtime });
-    const stampPath = join(paths.state, `archive-${fileName}.json`);
+    const stampPath = join(layout.state, `archive-${fileName}.json`);
     const last = existsSync(stampPath) && existsSync(path) ? (JSON.parse(await readFile(stampPath, 'utf8')) as { key: string; sha256: string }) : undefined;
     let digest: string;
-    const reused = options.force !== true && last?.key === key;
+    const reused = !force && last?.key === key;
     if (reused && last !== undefined) {
       digest = last.sha256;
     } else {
@@ -185,13 +257,23 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
       archiveBytes,
     } satisfies ReleasedFile;
   });
-  await writeChecksums(version);
+  await writeChecksums(layout.release, version);
+  const signingKey = options.signingKey ?? process.env['RELEASE_SIGNING_KEY'];
+  if (signingKey !== undefined && signingKey !== '') {
+    await signChecksums(join(layout.release, 'checksums.txt'), signingKey);
+    log('sign   checksums.txt.sig (ssh-keygen -Y sign)');
+  } else {
+    await rm(join(layout.release, 'checksums.txt.sig'), { force: true });
+    log('sign   skipped: RELEASE_SIGNING_KEY is not set, checksums.txt is unsigned');
+  }
 
-  // Krew manifests need every target's archive.
+  // Krew manifests (and the index) need every target's archive, unless asked for a partial one.
   const manifests: string[] = [];
-  if (targets.length === allTargets.length) {
-    await mkdir(paths.krewOut, { recursive: true });
-    const baseUrl = releaseBaseUrl(version);
+  let index: IndexUpdate | undefined;
+  const all = allTargets.every((t) => targets.includes(t));
+  if (all || options.partial === true) {
+    await mkdir(layout.krew, { recursive: true });
+    const rendered: { plugin: string; text: string }[] = [];
     for (const plugin of plugins) {
       const templatePath = join(paths.krewTemplates, `${plugin}.yaml`);
       if (!existsSync(templatePath)) throw new Error(`no krew template ${templatePath}`);
@@ -199,19 +281,27 @@ export async function release(options: ReleaseOptions): Promise<ReleaseResult> {
         version,
         baseUrl,
         archives: files.filter((f) => f.plugin === plugin),
+        builtOnly: !all,
       });
-      const problems = checkManifest(plugin, text, { rendered: true });
+      const problems = checkManifest(plugin, text, { rendered: true, targets, allowLoopbackHttp: options.allowLoopbackHttp ?? false });
       if (problems.length > 0) throw new Error(`krew manifest for ${plugin}:\n  ${problems.join('\n  ')}`);
-      const out = join(paths.krewOut, `${plugin}.yaml`);
+      const out = join(layout.krew, `${plugin}.yaml`);
       await writeFileAtomic(out, text);
       manifests.push(out);
+      rendered.push({ plugin, text });
     }
-    log(`krew   ${manifests.map((m) => m.slice(paths.dist.length + 1)).join(', ')} (base URL ${baseUrl})`);
+    log(`krew   ${manifests.map((m) => relative(layout.root, m)).join(', ')} (base URL ${baseUrl}${all ? '' : `; only ${targets.map(targetName).join(', ')}`})`);
+    index = await writeIndex(layout.index, rendered, version);
+    const where = relative(layout.root, layout.index);
+    log(
+      `index  ${where}: ${index.committed ? `commit ${index.head.slice(0, 12)} "${plugins.join(', ')} v${version}"` : `unchanged at ${index.head.slice(0, 12)}`}` +
+        ` (publish: push its main branch to ${defaultIndexUrl})`,
+    );
   } else {
-    log('krew   skipped: manifests need all five targets');
+    log('krew   skipped: manifests and the index need all five targets (or --partial)');
   }
 
-  return { version, files, manifests, millis: Date.now() - started };
+  return { version, layout, files, manifests, index, millis: Date.now() - started };
 }
 
 export function sizeTable(files: readonly ReleasedFile[]): string {
@@ -224,7 +314,12 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { targets: { type: 'string' }, force: { type: 'boolean' } },
+    options: {
+      targets: { type: 'string' },
+      force: { type: 'boolean' },
+      'release-version': { type: 'string' },
+      partial: { type: 'boolean' },
+    },
   });
   const plugins = selectPlugins(positionals);
   if (plugins.length === 0) {
@@ -232,11 +327,16 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const targets = values.targets === undefined ? allTargets : values.targets.split(',').map(findTarget);
-  await withLock(paths.releaseLock, async () => {
-    const r = await release({ plugins, targets, force: values.force ?? false });
-    log(`\n${sizeTable(r.files)}\n`);
-    log(`release: ${r.files.length} archives in dist/release in ${seconds(r.millis)}`);
+  const version = values['release-version'];
+  const r = await release({
+    plugins,
+    targets,
+    force: values.force ?? false,
+    partial: values.partial ?? false,
+    ...(version === undefined ? {} : { version: version.replace(/^v/, '') }),
   });
+  log(`\n${sizeTable(r.files)}\n`);
+  log(`release: ${r.files.length} archives in ${relative(repoRoot, r.layout.release)} in ${seconds(r.millis)}`);
 }
 
 if (import.meta.main) {

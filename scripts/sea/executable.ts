@@ -5,12 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { BundleResult } from './bundle.ts';
 import { checkFile } from './macho-check.ts';
 import { signFile } from './macho-sign.ts';
-import { buildSea } from './sea.ts';
+import { buildSea, builderNode } from './sea.ts';
+import { trainCodeCache } from './train-code-cache.ts';
 import { binaryName, paths, targetName, type Target } from './targets.ts';
 import { writeFileAtomic } from './tasks.ts';
 
@@ -22,9 +23,15 @@ export interface ExecutableJob {
   nodeBinary: string;
   nodeVersion: string;
   output: string;
+  /**
+   * Embed a code cache trained on the plugin's everyday call (train-code-cache.ts): only where
+   * the builder's V8 is the target's, i.e. the host build.
+   */
   useCodeCache: boolean;
   /** Build even when the stamp says the output is up to date. */
   force?: boolean;
+  /** Where the stamp and SEA config go (default dist/.state). */
+  stateDir?: string;
 }
 
 export interface ExecutableResult {
@@ -46,20 +53,26 @@ export interface Stamp {
 }
 
 /** Bump when the way executables are made changes, so old stamps no longer match. */
-const RECIPE = 1;
+const RECIPE = 4;
 
-export const stampPath = (target: Target, output: string): string =>
-  join(paths.state, `sea-${targetName(target)}-${basename(output)}.json`);
+export const stampPath = (target: Target, output: string, stateDir: string = paths.state): string =>
+  join(stateDir, `sea-${targetName(target)}-${basename(output)}.json`);
+
+/** The training's own code: a change to it retrains (the calls, the server, the runner). */
+const trainingSources = ['train-code-cache.ts', 'train-main.ts', 'commonjs-wrapper.ts'].map((f) => join(import.meta.dirname, f));
 
 async function stampKey(job: ExecutableJob): Promise<string> {
   const node = await stat(job.nodeBinary);
+  const training = job.useCodeCache ? await Promise.all(trainingSources.map(async (f) => createHash('sha256').update(await readFile(f)).digest('hex'))) : null;
   return createHash('sha256')
     .update(
       JSON.stringify({
         recipe: RECIPE,
         bundle: job.bundle.sha256,
+        assets: job.bundle.assetsSha256,
         node: [job.nodeBinary, node.size, node.mtimeMs, job.nodeVersion],
         useCodeCache: job.useCodeCache,
+        training,
       }),
     )
     .digest('hex');
@@ -68,28 +81,37 @@ async function stampKey(job: ExecutableJob): Promise<string> {
 export async function makeExecutable(job: ExecutableJob): Promise<ExecutableResult> {
   const started = Date.now();
   const key = await stampKey(job);
-  const stamp = stampPath(job.target, job.output);
+  const stateDir = job.stateDir ?? paths.state;
+  const stamp = stampPath(job.target, job.output, stateDir);
   if (job.force !== true && existsSync(job.output) && existsSync(stamp)) {
     const last = JSON.parse(await readFile(stamp, 'utf8')) as Stamp;
     if (last.key === key && (await stat(job.output)).size === last.bytes) {
       return { output: job.output, bytes: last.bytes, skipped: true, millis: Date.now() - started, how: last.how };
     }
   }
-  await mkdir(paths.state, { recursive: true });
+  await mkdir(stateDir, { recursive: true });
   // Built under a temporary name and renamed when complete: a running copy is never overwritten.
   const tmp = `${job.output}.tmp-${process.pid}`;
+  const workDir = join(stateDir, 'sea', targetName(job.target));
+  const cache = join(workDir, `${binaryName(job.plugin)}.cache`);
+  const identity = join(workDir, `${binaryName(job.plugin)}.json`);
+  await mkdir(workDir, { recursive: true });
+  await writeFile(identity, JSON.stringify({ name: job.plugin }));
+  if (job.useCodeCache) await trainCodeCache({ plugin: job.plugin, bundle: job.bundle.outfile, output: cache, node: builderNode() });
   const injector = await buildSea(
     {
-      main: job.bundle.outfile,
+      main: job.bundle.seaMain,
+      assets: { ...job.bundle.assets, 'plugin.json': identity, 'plugin.cjs': job.bundle.outfile, ...(job.useCodeCache ? { 'plugin.cache': cache } : {}) },
       executable: job.nodeBinary,
       output: tmp,
-      useCodeCache: job.useCodeCache,
-      workDir: join(paths.state, 'sea', targetName(job.target)),
+      // The main script is a few lines: the plugin's own cache is the asset.
+      useCodeCache: false,
+      workDir,
       macho: job.target.os === 'darwin',
     },
     job.nodeVersion,
   );
-  let how = injector + (job.useCodeCache ? ' with code cache' : '');
+  let how = injector + (job.useCodeCache ? ' with a trained code cache' : '');
   try {
     if (job.target.os === 'darwin') {
       const signed = await signFile(tmp, { identifier: binaryName(job.plugin) });
@@ -103,6 +125,8 @@ export async function makeExecutable(job: ExecutableJob): Promise<ExecutableResu
     await rename(tmp, job.output);
   } finally {
     await rm(tmp, { force: true });
+    await rm(cache, { force: true });
+    await rm(identity, { force: true });
   }
   const bytes = (await stat(job.output)).size;
   await writeFileAtomic(stamp, JSON.stringify({ key, bytes, how, bundleSha256: job.bundle.sha256 } satisfies Stamp));

@@ -1,11 +1,13 @@
 /**
  * Krew manifests: krew/<name>.yaml templates filled in by the release with the version, each
  * archive's download URL and its lowercase sha256, then checked against krew's rules that its
- * validator does not cover (shortDescription length, 80 columns, every file the archive holds).
+ * validator does not cover (krew-index's review guidelines: shortDescription length, a
+ * description wrapped at 80 columns without usage examples, caveats only for what must be done
+ * after installing, every file the archive holds).
  *
  * Placeholders: {{version}} (no leading v), {{uri OS_ARCH}}, {{sha256 OS_ARCH}}.
  */
-import { parse } from 'yaml';
+import { isMap, isSeq, parse, parseDocument } from 'yaml';
 import { binaryName, shimName, targetName, targets, type Target } from './targets.ts';
 
 export const defaultBaseUrl = (version: string): string =>
@@ -25,6 +27,11 @@ export interface RenderValues {
   version: string;
   baseUrl: string;
   archives: readonly ReleasedArchive[];
+  /**
+   * Keep only the platforms that have an archive (a release of some targets, for tests);
+   * otherwise a platform without one is an error.
+   */
+  builtOnly?: boolean;
 }
 
 export function renderManifest(template: string, values: RenderValues): string {
@@ -35,13 +42,29 @@ export function renderManifest(template: string, values: RenderValues): string {
     return a;
   };
   // The template's leading comment is about the template: the manifest does not carry it.
-  const body = template.replace(/^(?:#.*\n)+/, '');
+  let body = template.replace(/^(?:#.*\n)+/, '');
+  if (values.builtOnly === true) body = dropPlatforms(body, (os, arch) => byTarget.has(`${os}_${arch}`));
   return body.replace(/\{\{\s*(\w+)(?:\s+(\w+))?\s*\}\}/g, (match, key: string, arg: string | undefined) => {
     if (key === 'version' && arg === undefined) return values.version;
     if (key === 'uri' && arg !== undefined) return `${values.baseUrl}/${archive(arg).fileName}`;
     if (key === 'sha256' && arg !== undefined) return archive(arg).sha256.toLowerCase();
     throw new Error(`unknown placeholder ${match}`);
   });
+}
+
+/** The template without the platforms `keep` refuses (by their selector's os and arch). */
+function dropPlatforms(template: string, keep: (os: string, arch: string) => boolean): string {
+  const doc = parseDocument(template);
+  const platforms = doc.getIn(['spec', 'platforms']);
+  if (!isSeq(platforms)) throw new Error('the template has no spec.platforms list');
+  platforms.items = platforms.items.filter((item) => {
+    if (!isMap(item)) return true;
+    const os = item.getIn(['selector', 'matchLabels', 'os']);
+    const arch = item.getIn(['selector', 'matchLabels', 'arch']);
+    return keep(String(os), String(arch));
+  });
+  if (platforms.items.length === 0) throw new Error('no platform of the template has an archive');
+  return doc.toString({ lineWidth: 0 });
 }
 
 interface PlatformSpec {
@@ -66,11 +89,55 @@ interface PluginManifest {
   };
 }
 
+export interface CheckOptions {
+  /** A rendered manifest (else a template: placeholders are not checked). */
+  rendered: boolean;
+  /** The platforms it must have, exactly (default: every release target). */
+  targets?: readonly Target[];
+  /** Tests serve archives from a loopback HTTP server: allow http://127.0.0.1, localhost, [::1]. */
+  allowLoopbackHttp?: boolean;
+}
+
 /**
- * Problems in a manifest (rendered, or a template: placeholders are then not checked), beyond
- * what validate-krew-manifest checks. Empty when fine.
+ * Why `uri` cannot be where a release's archives are downloaded from, or undefined when it can.
+ * krew checks each download's sha256, but the manifest is the only thing naming the file: a real
+ * release refuses anything but https. Only tests may use plain http, and only on loopback.
  */
-export function checkManifest(plugin: string, text: string, options: { rendered: boolean }): string[] {
+export function downloadUrlProblem(uri: string, allowLoopbackHttp = false): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return `${uri} is not a URL`;
+  }
+  if (url.username !== '' || url.password !== '') return `${url.protocol}//…@${url.host}: no credentials in a download URL`;
+  if (url.protocol === 'https:') return undefined;
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol === 'http:' && loopback && allowLoopbackHttp) return undefined;
+  return `${uri} is not https${url.protocol === 'http:' && loopback ? ' (plain http on loopback is for tests only)' : ''}`;
+}
+
+/** The one command a user must run after installing (krew cannot install the shim itself). */
+export const shimCommand = (plugin: string): string => `kubectl ${plugin} completion --install-kubectl-shim`;
+
+/** How the caveats tell to remove the shim, which `krew uninstall` leaves behind. */
+export const shimRemoval = (plugin: string): string => `rm "\${KREW_ROOT:-$HOME/.krew}/bin/kubectl_complete-${plugin}"`;
+
+/**
+ * Lines of a description that read as usage: an indented (code) line, a shell prompt, or a
+ * command line of the plugin itself. krew-index asks descriptions to say what a plugin does and
+ * leave usage to the plugin's help and homepage.
+ */
+export function usageLines(plugin: string, description: string): string[] {
+  const command = new RegExp(`\\bkubectl[ -]${plugin}\\b`);
+  return description.split('\n').filter((line) => /^\s+\S/.test(line) || /^\s*[$#] /.test(line) || /`/.test(line) || command.test(line));
+}
+
+/**
+ * Problems in a manifest (rendered, or a template), beyond what validate-krew-manifest checks.
+ * Empty when fine.
+ */
+export function checkManifest(plugin: string, text: string, options: CheckOptions): string[] {
   const problems: string[] = [];
   let m: PluginManifest;
   try {
@@ -94,13 +161,18 @@ export function checkManifest(plugin: string, text: string, options: { rendered:
       if (line.length > 80) problems.push(`${field} line ${i + 1} has ${line.length} columns (80 at most)`);
     });
   }
-  if (!(spec.caveats ?? '').includes(`kubectl ${plugin} completion --install-kubectl-shim`)) {
-    problems.push(`caveats must tell how to install completion: kubectl ${plugin} completion --install-kubectl-shim`);
+  for (const line of usageLines(plugin, spec.description ?? '')) problems.push(`description has a usage example: "${line.trim()}"`);
+  const caveats = spec.caveats ?? '';
+  if (!caveats.includes(shimCommand(plugin))) problems.push(`caveats must tell how to install completion: ${shimCommand(plugin)}`);
+  // Caveats are for what a user must do after installing: the shim, nothing else.
+  const commands = caveats.split('\n').filter((line) => /^\s+\S/.test(line)).map((line) => line.trim());
+  for (const c of commands) {
+    if (c !== shimCommand(plugin) && c !== shimRemoval(plugin)) problems.push(`caveats run something other than the completion shim: "${c}"`);
   }
   if (options.rendered && !/^v\d+\.\d+\.\d+/.test(spec.version ?? '')) problems.push(`version ${spec.version}`);
 
   const platforms = spec.platforms ?? [];
-  const wanted = new Set(targets.map(targetName));
+  const wanted = new Set((options.targets ?? targets).map(targetName));
   for (const p of platforms) {
     const labels = p.selector?.matchLabels ?? {};
     const t = targets.find((x) => x.os === labels['os'] && x.arch === labels['arch']);
@@ -119,7 +191,8 @@ export function checkManifest(plugin: string, text: string, options: { rendered:
     if (p.bin !== binaryName(plugin, t)) problems.push(`platform ${name} bin ${p.bin}, expected ${binaryName(plugin, t)}`);
     if (options.rendered) {
       if (!/^[0-9a-f]{64}$/.test(p.sha256 ?? '')) problems.push(`platform ${name} sha256 is not 64 lowercase hex digits`);
-      if (!/^https?:\/\/\S+$/.test(p.uri ?? '')) problems.push(`platform ${name} uri ${p.uri}`);
+      const uriProblem = downloadUrlProblem(p.uri ?? '', options.allowLoopbackHttp);
+      if (uriProblem !== undefined) problems.push(`platform ${name} uri: ${uriProblem}`);
     }
   }
   for (const missing of wanted) problems.push(`no platform for ${missing}`);

@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cacheRoot, repoRoot } from './targets.ts';
+import { withLock } from './tasks.ts';
 
 const run = promisify(execFile);
 
@@ -25,11 +26,20 @@ export const krewTools = (): KrewTools => ({
   validator: join(toolsBin(), 'validate-krew-manifest'),
 });
 
-/** Builds the tools when missing (`go install`, a few minutes the first time). */
+const built = (tools: KrewTools): boolean => existsSync(tools.krew) && existsSync(tools.validator);
+
+/**
+ * Builds the tools when missing (`go install`, a few minutes the first time). Test files asking
+ * at once take turns: one builds, the others find the tools built.
+ */
 export async function ensureKrewTools(log: (line: string) => void = () => {}): Promise<KrewTools> {
   const tools = krewTools();
-  if (existsSync(tools.krew) && existsSync(tools.validator)) return tools;
+  if (built(tools)) return tools;
   await mkdir(toolsBin(), { recursive: true });
+  return withLock(join(toolsBin(), '.krew-tools.lock'), async () => (built(tools) ? tools : goInstall(tools, log)));
+}
+
+async function goInstall(tools: KrewTools, log: (line: string) => void): Promise<KrewTools> {
   log(`go install krew and validate-krew-manifest into ${toolsBin()}`);
   try {
     await run('go', ['install', 'sigs.k8s.io/krew/cmd/krew', 'sigs.k8s.io/krew/cmd/validate-krew-manifest'], {

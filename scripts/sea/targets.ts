@@ -101,9 +101,42 @@ export const paths = {
   state: join(repoRoot, 'dist', '.state'),
   /** Held by a running build or release (see withLock). */
   lock: join(repoRoot, 'dist', '.state', 'build.lock'),
-  /** Held by a running release. */
-  releaseLock: join(repoRoot, 'dist', '.state', 'release.lock'),
 };
+
+/**
+ * Where a release writes (`npm run release`: under dist/; a test may give its own root). A
+ * version other than package.json's is bundled and staged apart, so releasing it never
+ * replaces the current version's executables.
+ */
+export interface ReleaseLayout {
+  root: string;
+  /** Per-target executables before archiving. */
+  stage: string;
+  /** Archives and checksums.txt. */
+  release: string;
+  /** The rendered manifests, <name>.yaml. */
+  krew: string;
+  /** The custom krew index: a git repository with plugins/<name>.yaml. */
+  index: string;
+  /** Stamps of the incremental release. */
+  state: string;
+  /** Bundles embedding `version`, when it is not package.json's. */
+  bundle: string;
+}
+
+export function releaseLayout(version: string, root: string = paths.dist): ReleaseLayout {
+  const own = version === releaseVersion() ? '' : `v${version}`;
+  const state = join(root, '.state', own);
+  return {
+    root,
+    stage: join(root, 'stage', own),
+    release: join(root, 'release'),
+    krew: join(root, 'krew'),
+    index: join(root, 'krew-index'),
+    state,
+    bundle: join(state, 'bundle'),
+  };
+}
 
 /** ~/.cache/kubectl-plugins (or $KUBECTL_PLUGINS_CACHE): downloaded Node binaries, Go-built tools. */
 export const cacheRoot = (): string =>

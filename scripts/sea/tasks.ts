@@ -2,9 +2,9 @@
  * Running the build's steps: bounded parallelism, timing, and one line of output per thing done
  * (build output goes to stdout; it is what the user asked for).
  */
-import { chmod, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { withLock as withLockFile } from '../cluster/lock.ts';
+import { chmod, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
 
 /** Runs `fn` over `items`, at most `limit` at once; results keep the input order. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
@@ -61,45 +61,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
 
 /**
  * Runs `fn` holding an exclusive lock file: builds started at the same time in one checkout (by
- * several people or test runs) take turns instead of writing the same outputs at once. A lock
- * left by a dead process is taken over.
+ * several people or test runs) take turns instead of writing the same outputs at once. The lock
+ * is the cluster scripts' one (a lock left by a dead process, or left empty by a crash, is taken over).
  */
-export async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
-  await mkdir(dirname(path), { recursive: true });
-  let announced = false;
-  for (;;) {
-    try {
-      const fh = await open(path, 'wx');
-      await fh.write(`${process.pid}\n`);
-      await fh.close();
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const text = (await readFile(path, 'utf8').catch(() => '')).trim();
-      const holder = Number(text);
-      // An empty file is a lock being taken right now: wait for its pid.
-      if (text !== '' && !isAlive(holder)) {
-        await rm(path, { force: true });
-        continue;
-      }
-      if (!announced) log(`waiting for another build (pid ${text || '?'}) to finish`);
-      announced = true;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await rm(path, { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+export function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  return withLockFile(path, fn, { onWait: (pid) => log(`waiting for another build (pid ${pid}) to finish`) });
 }

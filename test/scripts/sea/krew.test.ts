@@ -8,24 +8,18 @@
  * up to date. Manifests of other plugins are validated when `npm run release` made their archives
  * (set KREW_TEST_RELEASE=all to release every plugin here).
  */
-import test from 'ava';
-import { execFile } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import test, { type ExecutionContext } from 'ava';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { release, type ReleaseResult } from '../../../scripts/release.ts';
 import { renderManifest } from '../../../scripts/sea/krew-manifest.ts';
-import { ensureKrewTools, type KrewTools } from '../../../scripts/sea/krew-tools.ts';
+import { ensureKrewTools, krewTools, type KrewTools } from '../../../scripts/sea/krew-tools.ts';
 import { findKubectl } from '../../../scripts/sea/measure-startup.ts';
 import { mapLimit } from '../../../scripts/sea/tasks.ts';
 import { archiveName, discoverPlugins, paths, releaseVersion, targets } from '../../../scripts/sea/targets.ts';
-
-const run = promisify(execFile);
+import { hasCommand, krewHome, runIn, serveFiles } from '../../helpers/krew.ts';
 
 interface Ready {
   tools: KrewTools;
@@ -36,98 +30,63 @@ interface Ready {
   missing: string[];
 }
 
+/** Why these tests cannot run here, or undefined. */
+async function missing(): Promise<string | undefined> {
+  const built = existsSync(krewTools().krew) && existsSync(krewTools().validator);
+  if (!built && !(await hasCommand('go', ['version']))) return 'Go is not installed (needed to build krew from sigs.k8s.io/krew)';
+  if (findKubectl() === undefined) return 'no kubectl (looked in ~/.cache/kubectl-plugins/bin and PATH)';
+  return undefined;
+}
+
+const why = await missing();
 let ready: Ready | undefined;
-let notReady = '';
 
-const skip = (t: import('ava').ExecutionContext): boolean => {
-  if (ready !== undefined) return false;
-  t.log(`skipped: ${notReady}`);
-  t.pass();
-  return true;
-};
+/** A test, or a skipped one saying why. */
+function krewTest(title: string, fn: (t: ExecutionContext, r: Ready) => Promise<void>): void {
+  if (why !== undefined) test.skip(`${title} (skipped: ${why})`, () => {});
+  else test(title, (t) => fn(t, ready!));
+}
 
-test.before(async (t) => {
-  // Building krew (first time) and the lsres release take minutes: past ava's global timeout.
-  t.timeout(30 * 60_000);
-  const kubectl = findKubectl();
-  if (kubectl === undefined) {
-    notReady = 'no kubectl (looked in ~/.cache/kubectl-plugins/bin and PATH)';
-    return;
-  }
-  if (!discoverPlugins().includes('lsres')) {
-    notReady = 'no plugins/lsres/main.ts yet';
-    return;
-  }
-  let tools: KrewTools;
-  try {
-    tools = await ensureKrewTools();
-  } catch (error) {
-    notReady = (error as Error).message;
-    return;
-  }
-  const plugins = process.env['KREW_TEST_RELEASE'] === 'all' ? discoverPlugins() : ['lsres'];
-  const released = await release({ plugins, targets });
-  const version = releaseVersion();
-  const complete: string[] = [];
-  const missing: string[] = [];
-  for (const plugin of discoverPlugins()) {
-    const manifest = join(paths.krewOut, `${plugin}.yaml`);
-    const text = existsSync(manifest) ? await readFile(manifest, 'utf8') : '';
-    const ok =
-      text !== '' &&
-      (await Promise.all(
-        targets.map(async (t) => {
-          const archive = join(paths.release, archiveName(plugin, version, t));
-          if (!existsSync(archive)) return false;
-          const sums = await readFile(join(paths.release, 'checksums.txt'), 'utf8');
-          const line = sums.split('\n').find((l) => l.endsWith(`  ${archiveName(plugin, version, t)}`));
-          return line !== undefined && text.includes(line.split(' ')[0]!);
-        }),
-      )).every(Boolean);
-    (ok ? complete : missing).push(plugin);
-  }
-  ready = { tools, kubectl, released, complete, missing };
-});
-
-/** Serves dist/release on 127.0.0.1 for the validator's downloads. */
-async function serveRelease(): Promise<{ server: Server; baseUrl: string }> {
-  const server = createServer((req, res) => {
-    const name = decodeURIComponent((req.url ?? '/').slice(1));
-    const path = join(paths.release, name);
-    if (name.includes('/') || !existsSync(path)) {
-      res.writeHead(404).end();
-      return;
+if (why === undefined) {
+  test.before(async (t) => {
+    // Building krew (first time) and the lsres release take minutes: past ava's global timeout.
+    t.timeout(30 * 60_000);
+    const kubectl = findKubectl()!;
+    const tools: KrewTools = await ensureKrewTools();
+    const plugins = process.env['KREW_TEST_RELEASE'] === 'all' ? discoverPlugins() : ['lsres'];
+    const released = await release({ plugins, targets });
+    const version = releaseVersion();
+    const complete: string[] = [];
+    const missing: string[] = [];
+    for (const plugin of discoverPlugins()) {
+      const manifest = join(paths.krewOut, `${plugin}.yaml`);
+      const text = existsSync(manifest) ? await readFile(manifest, 'utf8') : '';
+      const ok =
+        text !== '' &&
+        (await Promise.all(
+          targets.map(async (t) => {
+            const archive = join(paths.release, archiveName(plugin, version, t));
+            if (!existsSync(archive)) return false;
+            const sums = await readFile(join(paths.release, 'checksums.txt'), 'utf8');
+            const line = sums.split('\n').find((l) => l.endsWith(`  ${archiveName(plugin, version, t)}`));
+            return line !== undefined && text.includes(line.split(' ')[0]!);
+          }),
+        )).every(Boolean);
+      (ok ? complete : missing).push(plugin);
     }
-    stat(path).then(
-      (s) => {
-        res.writeHead(200, { 'content-length': s.size, 'content-type': 'application/octet-stream' });
-        createReadStream(path).pipe(res);
-      },
-      () => res.writeHead(500).end(),
-    );
+    ready = { tools, kubectl, released, complete, missing };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** A PATH where `kubectl krew` is our krew and `kubectl` is the real one. */
-async function pluginPath(dir: string, r: Ready): Promise<string> {
-  await symlink(r.tools.krew, join(dir, 'kubectl-krew'));
-  if (!existsSync(join(dir, 'kubectl'))) await symlink(r.kubectl, join(dir, 'kubectl'));
-  return `${dir}:${process.env['PATH'] ?? ''}`;
-}
-
-test('validate-krew-manifest passes every released manifest, installing each platform', async (t) => {
-  if (skip(t)) return;
+krewTest('validate-krew-manifest passes every released manifest, installing each platform', async (t, r) => {
   t.timeout(15 * 60_000);
-  const r = ready!;
   t.true(r.complete.includes('lsres'), 'lsres was just released');
   t.log(`validating: ${r.complete.join(', ')}`);
   if (r.missing.length > 0) t.log(`not validated (no current archives: run npm run release): ${r.missing.join(', ')}`);
-  const dir = await mkdtemp(join(tmpdir(), 'krew-validate-'));
-  const { server, baseUrl } = await serveRelease();
+  const home = await krewHome(r.tools, r.kubectl, ['lsres']);
+  const server = await serveFiles(paths.release);
+  const baseUrl = server.baseUrl;
   try {
-    const PATH = await pluginPath(dir, r);
     await mapLimit(r.complete, 2, async (plugin) => {
       // Same manifest, downloads from the local server instead of the release page.
       const archives = r.released.files.filter((f) => f.plugin === plugin);
@@ -139,53 +98,44 @@ test('validate-krew-manifest passes every released manifest, installing each pla
         const rendered = await readFile(join(paths.krewOut, `${plugin}.yaml`), 'utf8');
         text = rendered.replace(/uri: "?(\S+?)\/(kubectl-[^/\s"]+)"?$/gm, `uri: ${baseUrl}/$2`);
       }
-      const manifest = join(dir, `${plugin}.yaml`);
+      const manifest = join(home.dir, `${plugin}.yaml`);
       await writeFile(manifest, text);
-      try {
-        const { stderr } = await run(r.tools.validator, ['-manifest', manifest], {
-          env: { PATH, HOME: dir, KREW_NO_UPGRADE_CHECK: '1' },
-          maxBuffer: 64 << 20,
-        });
-        t.regex(stderr, /all 5 spec\.platforms installed fine/, plugin);
-      } catch (error) {
-        const e = error as { stderr?: string; message: string };
-        t.fail(`${plugin}: ${e.stderr?.split('\n').filter((l) => /^[FE]\d|failed|error/i.test(l)).slice(0, 8).join('\n') ?? e.message}`);
-      }
+      const v = await runIn(home.env, r.tools.validator, ['-manifest', manifest], 600_000);
+      if (v.code === 0) t.regex(v.stderr, /all 5 spec\.platforms installed fine/, plugin);
+      else t.fail(`${plugin}: ${v.stderr.split('\n').filter((l) => /^[FE]\d|failed|error/i.test(l)).slice(0, 8).join('\n')}`);
     });
   } finally {
-    server.close();
-    await rm(dir, { recursive: true, force: true });
+    await server.close();
+    await home.remove();
   }
 });
 
-test('krew installs lsres offline from the release archive; kubectl runs it through plugin lookup', async (t) => {
-  if (skip(t)) return;
+krewTest('krew installs lsres offline from the release archive; kubectl runs it through plugin lookup', async (t, r) => {
   t.timeout(5 * 60_000);
-  const r = ready!;
-  const root = await mkdtemp(join(tmpdir(), 'krew-root-'));
+  const home = await krewHome(r.tools, r.kubectl, ['lsres']);
+  const root = home.root;
   try {
     const version = releaseVersion();
     const linux = targets.find((x) => x.os === 'linux' && x.arch === 'amd64')!;
-    const env = { ...process.env, KREW_ROOT: root, KREW_NO_UPGRADE_CHECK: '1' };
-    await run(
-      r.tools.krew,
-      ['install', `--manifest=${join(paths.krewOut, 'lsres.yaml')}`, `--archive=${join(paths.release, archiveName('lsres', version, linux))}`],
-      { env, maxBuffer: 16 << 20 },
-    );
+    const installed = await runIn(home.env, r.tools.krew, [
+      'install',
+      `--manifest=${join(paths.krewOut, 'lsres.yaml')}`,
+      `--archive=${join(paths.release, archiveName('lsres', version, linux))}`,
+    ]);
+    t.is(installed.code, 0, installed.stderr);
     const bin = join(root, 'bin', 'kubectl-lsres');
     t.true(existsSync(bin), `${bin} exists`);
     const store = join(root, 'store', 'lsres', `v${version}`);
     for (const f of ['kubectl-lsres', 'LICENSE', 'kubectl_complete-lsres']) t.true(existsSync(join(store, f)), `${f} installed`);
 
-    const PATH = `${join(root, 'bin')}:${process.env['PATH'] ?? ''}`;
-    const help = await run(r.kubectl, ['lsres', '--help'], { env: { ...process.env, PATH } });
+    const help = await runIn(home.env, 'kubectl', ['lsres', '--help']);
     t.regex(help.stdout, /kubectl lsres/);
-    const listed = await run(r.kubectl, ['plugin', 'list'], { env: { ...process.env, PATH } }).catch((e: { stdout: string }) => e);
+    const listed = await runIn(home.env, 'kubectl', ['plugin', 'list']);
     t.true(listed.stdout.includes(bin), 'kubectl plugin list shows the krew-installed plugin');
 
     const receipt = parse(await readFile(join(root, 'receipts', 'lsres.yaml'), 'utf8')) as { status?: { source?: { name?: string } } };
     t.truthy(receipt, 'krew wrote a receipt');
   } finally {
-    await rm(root, { recursive: true, force: true });
+    await home.remove();
   }
 });

@@ -49,6 +49,8 @@ export interface MeasureOptions {
   scratchDir: string;
   /** Kill the child after this long (default 300 s). */
   timeoutMs?: number;
+  /** The exit code a run must end with (default 0; `lsres --context a,b,down` exits 5). */
+  expectExit?: number;
 }
 
 /** GNU time when installed, else polling /proc. */
@@ -59,7 +61,7 @@ export function defaultRssMethod(): RssMethod {
 /** Runs `command` with stdout discarded; stderr is kept for the error message. */
 export async function measure(command: Command, options: MeasureOptions): Promise<Sample> {
   const { stdout: _stdout, stderr, ...sample } = await run(command, options, false);
-  if (sample.exitCode !== 0) {
+  if (sample.exitCode !== (options.expectExit ?? 0)) {
     throw new Error(`${[command.file, ...command.args].join(' ')} exited ${sample.exitCode}: ${stderr.trim().slice(0, 2000)}`);
   }
   return sample;
@@ -118,7 +120,7 @@ async function run(command: Command, options: MeasureOptions, keepStdout: boolea
   return { wallMs, peakRssKb, cpuMs, exitCode: code, stdout, stderr };
 }
 
-function readVmHwm(pid: number | undefined): number | null {
+export function readVmHwm(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
     const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -129,7 +131,7 @@ function readVmHwm(pid: number | undefined): number | null {
 }
 
 /** utime + stime of a live process from /proc/<pid>/stat (clock ticks, 100 per second on Linux). */
-function readCpuMs(pid: number | undefined): number | null {
+export function readCpuMs(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

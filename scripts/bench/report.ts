@@ -5,13 +5,15 @@
  */
 import type { Summary } from './stats.ts';
 
-export type Unit = 'ms' | 'kB' | 'per-s';
+export type Unit = 'ms' | 'kB' | 'per-s' | 'MB';
 
 export interface Goal {
   /** ours ÷ theirs must stay at or under `max` … */
   maxRatio?: number;
-  /** … or ours must reach `min` (in the row's unit). */
+  /** … or ours must reach `min` (in the row's unit) … */
   minOurs?: number;
+  /** … or stay at or under `max` (in the row's unit). */
+  maxOurs?: number;
   text: string;
 }
 
@@ -36,6 +38,7 @@ export function row(measure: string, unit: Unit, ours: Summary | null, theirs: S
     const checks: boolean[] = [];
     if (goal.maxRatio !== undefined && ratio !== null) checks.push(ratio <= goal.maxRatio);
     if (goal.minOurs !== undefined) checks.push(ours.median >= goal.minOurs);
+    if (goal.maxOurs !== undefined) checks.push(ours.median <= goal.maxOurs);
     met = checks.length > 0 ? checks.every(Boolean) : null;
   }
   return { measure, unit, ours, theirs, ratio, goal, met, ...extra };
@@ -71,6 +74,8 @@ export function format(value: number, unit: Unit): string {
       return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
     case 'kB':
       return `${(value / 1024).toFixed(0)} MiB`;
+    case 'MB':
+      return `${value.toFixed(1)} MB`;
     case 'per-s':
       return value >= 1e6 ? `${(value / 1e6).toFixed(2)} M/s` : value >= 1e4 ? `${(value / 1e3).toFixed(0)} k/s` : `${value.toFixed(0)}/s`;
   }

@@ -1,0 +1,91 @@
+/**
+ * watchq's initial sync against client-go's (issue 18): `kubectl watchq configmaps -A -o json`
+ * and scripts/bench/informer-go (a SharedInformerFactory informer + rate-limiting queue, one
+ * worker printing the same JSON line per key), each timed from spawn until it has printed a line
+ * for every ConfigMap in the cluster, then stopped. Peak RSS (VmHWM) and CPU time are read from
+ * /proc at that moment, before the kill. The two run interleaved after a warm-up.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { interleave, type PairResult } from './interleave.ts';
+import { readCpuMs, readVmHwm, type Command, type Sample } from './measure.ts';
+
+const execFileAsync = promisify(execFile);
+const goDir = join(import.meta.dirname, 'informer-go');
+
+/** Spawns `command` and resolves when it has printed `lines` lines naming a key. */
+export function timeToLines(command: Command, lines: number, timeoutMs = 60_000): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command.file, command.args, { env: command.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let seen = 0;
+    let rest = '';
+    let stderr = '';
+    let done = false;
+    const finish = (error?: Error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      const sample: Sample = { wallMs: performance.now() - started, peakRssKb: readVmHwm(child.pid), cpuMs: readCpuMs(child.pid), exitCode: 0 };
+      child.kill('SIGKILL');
+      if (error) reject(error);
+      else resolve(sample);
+    };
+    const timer = setTimeout(() => finish(new Error(`${command.file}: ${seen} of ${lines} keys after ${timeoutMs} ms`)), timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      const text = rest + chunk;
+      const end = text.lastIndexOf('\n');
+      rest = text.slice(end + 1);
+      for (let i = text.indexOf('"key":'); i !== -1 && i < end; i = text.indexOf('"key":', i + 6)) seen++;
+      if (seen >= lines) finish();
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', (error) => finish(error));
+    child.once('close', (code) => finish(new Error(`${command.file} exited ${code} after ${seen} of ${lines} keys: ${stderr.trim().slice(0, 500)}`)));
+  });
+}
+
+export interface WatchqSyncOptions {
+  kubeconfig: string;
+  kubectl: string;
+  watchq: string;
+  runs: number;
+  warmup: number;
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+}
+
+export interface WatchqSyncResult extends PairResult {
+  configMaps: number;
+}
+
+export async function runWatchqSyncBench(o: WatchqSyncOptions): Promise<WatchqSyncResult> {
+  // The count must hold for every round: wait for namespaces being deleted (the watchq bench's)
+  // to be gone with their ConfigMaps.
+  const kubectl = (args: string[]) => execFileAsync(o.kubectl, ['--kubeconfig', o.kubeconfig, ...args], { maxBuffer: 64 << 20 });
+  for (const deadline = Date.now() + 180_000; ; ) {
+    const { stdout: namespaces } = await kubectl(['get', 'namespaces', '--no-headers']);
+    if (!/\sTerminating\s/.test(namespaces)) break;
+    if (Date.now() > deadline) throw new Error('namespaces still terminating after 180 s: the ConfigMap count would not hold');
+    o.log('watchq sync: waiting for terminating namespaces to be gone…');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  const { stdout } = await kubectl(['get', 'configmaps', '-A', '-o', 'name']);
+  const configMaps = stdout.split('\n').filter((l) => l !== '').length;
+  const scratch = await mkdtemp(join(tmpdir(), 'watchq-sync-'));
+  try {
+    o.log(`watchq sync: building the client-go informer (${goDir})…`);
+    const bin = join(scratch, 'informer-sync');
+    await execFileAsync('go', ['build', '-o', bin, '.'], { cwd: goDir, maxBuffer: 16 << 20 });
+    const ours: Command = { file: o.watchq, args: ['configmaps', '-A', '-o', 'json', '--kubeconfig', o.kubeconfig], env: o.env };
+    const theirs: Command = { file: bin, args: ['--kubeconfig', o.kubeconfig], env: o.env };
+    o.log(`watchq sync: ${configMaps.toLocaleString('en')} ConfigMaps, ${o.warmup} warm-up + ${o.runs} rounds (watchq, client-go)…`);
+    const result = await interleave(() => timeToLines(ours, configMaps), () => timeToLines(theirs, configMaps), { runs: o.runs, warmup: o.warmup });
+    return { ...result, configMaps };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

@@ -72,13 +72,21 @@ export async function kubectl(args: string[], options: KubectlOptions = {}): Pro
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ stdout, stderr, code: code ?? (signal === null ? 1 : 128) }));
+    // kubectl may exit before reading stdin (EPIPE): its exit code says what happened.
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
 }
 
-/** Like `kubectl`, but throws with kubectl's stderr unless it exits 0; returns stdout. */
+/**
+ * Like `kubectl`, but throws with kubectl's stderr unless it exits 0; returns stdout. For seeding:
+ * `apply`/`create -f` skip kubectl's client-side schema check unless the caller passes --validate
+ * (it downloads /openapi/v2, which a loaded two-core server may take more than kubectl's 32 s to
+ * build after CRD changes; the fixtures are known to be valid). Oracle runs use `kubectl`.
+ */
 export async function kubectlOk(args: string[], options: KubectlOptions = {}): Promise<string> {
-  const result = await kubectl(args, options);
+  const seeds = (args[0] === 'apply' || args[0] === 'create') && args.includes('-f') && !args.some((a) => a.startsWith('--validate'));
+  const result = await kubectl(seeds ? [...args, '--validate=false'] : args, options);
   if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
   return result.stdout;
 }

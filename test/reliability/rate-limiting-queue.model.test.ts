@@ -123,7 +123,7 @@ class Harness {
 }
 
 test('rate-limiting queue under a retrying controller: no double holding, never early, no loss, retries bounded', (t) => {
-  fc.assert(
+  const details = fc.check(
     fc.property(fc.array(opArb, { minLength: 20, maxLength: 150 }), (ops) => {
       const h = new Harness();
       for (const op of ops) h.apply(op);
@@ -135,5 +135,5 @@ test('rate-limiting queue under a retrying controller: no double holding, never 
     }),
     { numRuns: 500 },
   );
-  t.pass();
+  t.false(details.failed, fc.defaultReportMessage(details) ?? '');
 });

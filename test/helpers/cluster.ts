@@ -56,6 +56,8 @@ export interface KubectlResult {
   stdout: string;
   stderr: string;
   code: number;
+  /** The signal that ended kubectl (the timeout's SIGTERM), if one did. */
+  signal?: NodeJS.Signals;
 }
 
 /** Runs the cluster's kubectl; never throws for a non-zero exit (check `code`). */
@@ -71,7 +73,7 @@ export async function kubectl(args: string[], options: KubectlOptions = {}): Pro
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ stdout, stderr, code: code ?? (signal === null ? 1 : 128) }));
+    child.once('close', (code, signal) => resolve({ stdout, stderr, code: code ?? (signal === null ? 1 : 128), ...(signal ? { signal } : {}) }));
     // kubectl may exit before reading stdin (EPIPE): its exit code says what happened.
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
@@ -86,8 +88,13 @@ export async function kubectl(args: string[], options: KubectlOptions = {}): Pro
  */
 export async function kubectlOk(args: string[], options: KubectlOptions = {}): Promise<string> {
   const seeds = (args[0] === 'apply' || args[0] === 'create') && args.includes('-f') && !args.some((a) => a.startsWith('--validate'));
-  const result = await kubectl(seeds ? [...args, '--validate=false'] : args, options);
-  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr.trim()}`);
+  // Seeding many objects on a loaded two-core server can outlast the usual minute.
+  const timeoutMs = options.timeoutMs ?? (seeds ? 180_000 : 60_000);
+  const result = await kubectl(seeds ? [...args, '--validate=false'] : args, { ...options, timeoutMs });
+  if (result.code !== 0) {
+    const why = result.signal ? `was killed by ${result.signal} (its timeout is ${timeoutMs / 1000} s)` : `exited ${result.code}`;
+    throw new Error(`kubectl ${args.join(' ')} ${why}: ${result.stderr.trim()}`);
+  }
   return result.stdout;
 }
 

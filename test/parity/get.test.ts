@@ -108,10 +108,17 @@ test('dynget TYPE [NAME] -o name|json|yaml prints what kubectl get does', async 
 });
 
 test('a list longer than --chunk-size is aligned as one table, as kubectl aligns it', async (t) => {
-  const objects = Array.from({ length: 30 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: i < 20 ? `c${i}` : `a-much-longer-name-that-comes-after-the-first-chunk-${i}`, namespace: ns, labels: { chunk: run } } }));
-  await kubectlOk(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }) });
-  for (const o of [[], ['-A']]) {
-    await sameAsKubectl(t, `chunked ${o.join(' ')}`, plugin('lsres', ['cm', '-n', ns, '-l', `chunk=${run}`, '--chunk-size', '7', ...o]), oracle(['get', 'cm', '-n', ns, '-l', `chunk=${run}`, '--chunk-size', '7', ...o]));
+  // A namespace of its own: the tests above list the seeded namespace's ConfigMaps meanwhile.
+  const chunkNs = await createNamespace('parity-chunk');
+  try {
+    const objects = Array.from({ length: 30 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: i < 20 ? `c${i}` : `a-much-longer-name-that-comes-after-the-first-chunk-${i}`, namespace: chunkNs, labels: { chunk: run } } }));
+    // One POST per object (apply would GET each first); a loaded two-core server may take a while.
+    await kubectlOk(['create', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }), timeoutMs: 180_000 });
+    for (const o of [[], ['-A']]) {
+      await sameAsKubectl(t, `chunked ${o.join(' ')}`, plugin('lsres', ['cm', '-n', chunkNs, '-l', `chunk=${run}`, '--chunk-size', '7', ...o]), oracle(['get', 'cm', '-n', chunkNs, '-l', `chunk=${run}`, '--chunk-size', '7', ...o]));
+    }
+  } finally {
+    await deleteNamespace(chunkNs);
   }
 });
 

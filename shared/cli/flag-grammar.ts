@@ -181,11 +181,15 @@ function checkValue(def: FlagDef, value: string, fail: (message: string) => neve
 }
 
 /**
- * The flags in the one form yargs reads without guessing: `--name=value` per occurrence, integers
- * in decimal, booleans as true/false; no positionals (they are returned by parseFlags).
+ * The flags in the one form yargs reads without guessing: `--name=value`, integers in decimal,
+ * booleans as true/false; no positionals (they are returned by parseFlags). A flag given twice
+ * counts once, with its last value, as pflag's Set overwrites (yargs would make an array of
+ * them); list flags keep every occurrence.
  */
 export function canonicalArgv(parsed: ParsedArgs): string[] {
-  return parsed.flags.map(({ def, value }) => {
+  const last = new Map(parsed.flags.map((f, i) => [f.def.name, i]));
+  const counted = parsed.flags.filter((f, i) => f.def.kind === 'stringArray' || last.get(f.def.name) === i);
+  return counted.map(({ def, value }) => {
     if (def.kind === 'bool') return `--${def.name}=${parseGoBool(value).value}`;
     if (def.kind === 'int') return `--${def.name}=${parseGoInt(value, def.base ?? 0, def.bits ?? 64).value}`;
     return `--${def.name}=${value}`;

@@ -56,6 +56,12 @@ const working: Array<{ plugin: Plugin; args: string[]; kubectl: string[]; stderr
   { plugin: 'lsres', args: ['--all_namespaces=false', '-nNS', '-oname', 'configmaps'], kubectl: ['get', '--all_namespaces=false', '-nNS', '-oname', 'configmaps'] },
   // A list flag takes one value per occurrence: `configmaps` stays the type.
   { plugin: 'lsres', args: ['--as=admin', '--as-group', 'system:masters', 'configmaps', '--as-group', 'g2', '-nNS', '-oname'], kubectl: ['get', '--as=admin', '--as-group', 'system:masters', 'configmaps', '--as-group', 'g2', '-nNS', '-oname'] },
+  // A flag given twice: pflag's Set overwrites, so the last value counts (list flags append).
+  { plugin: 'lsres', args: ['configmaps', '-n', 'default', '-nNS', '-oname'], kubectl: ['get', 'configmaps', '-n', 'default', '-nNS', '-oname'] },
+  { plugin: 'lsres', args: ['configmaps', '-nNS', '-o', 'json', '-oname', '--chunk-size=1', '--chunk-size', '0'], kubectl: ['get', 'configmaps', '-nNS', '-o', 'json', '-oname', '--chunk-size=1', '--chunk-size', '0'] },
+  { plugin: 'lsres', args: ['configmaps', '-nNS', '-oname', '-v', '6', '-v=0', '-l', 'app=none', '--selector', 'app=web'], kubectl: ['get', 'configmaps', '-nNS', '-oname', '-v', '6', '-v=0', '-l', 'app=none', '--selector', 'app=web'] },
+  { plugin: 'dynget', args: ['configmap', 'web-config', '-nNS', '-oyaml', '--output=name', '--context=nowhere', '--context', 'local'], kubectl: ['get', 'configmap', 'web-config', '-nNS', '-oyaml', '--output=name', '--context=nowhere', '--context', 'local'] },
+  { plugin: 'mkdeploy', args: ['web', '--image=nginx', '-r', '5', '--replicas=2', '--port=1', '--port', '80', '--dry-run=server', '--dry-run=client', '-ojson', '-oyaml'], kubectl: ['create', 'deployment', 'web', '--image=nginx', '-r', '5', '--replicas=2', '--port=1', '--port', '80', '--dry-run=server', '--dry-run=client', '-ojson', '-oyaml'] },
   { plugin: 'dynget', args: ['configmap', 'web-config', '-nNS', '-ojson'], kubectl: ['get', 'configmap', 'web-config', '-nNS', '-ojson'] },
   { plugin: 'dynget', args: ['configmap', '-nNS', '-oname', '--chunk-size=0x1'], kubectl: ['get', 'configmap', '-nNS', '-oname', '--chunk-size=0x1'] },
   { plugin: 'mkdeploy', args: ['web', '--image=nginx', '-r', '0x3', '--dry-run=client', '-oyaml'], kubectl: ['create', 'deployment', 'web', '--image=nginx', '-r', '0x3', '--dry-run=client', '-oyaml'] },

@@ -67,6 +67,17 @@ test('the canonical argv has one --name=value per occurrence, integers in decima
   ]);
 });
 
+test('a flag given twice counts once, with its last value; a list flag keeps every value', (t) => {
+  t.deepEqual(canonicalArgv(parse(['-n', 'a', '-ojson', '--as-group', 'g1', '-nb', '-A', '--all-namespaces=false', '--as-group=g2', '-o', 'name', '--chunk-size=1', '--chunk-size', '2'])), [
+    '--as-group=g1',
+    '--namespace=b',
+    '--all-namespaces=false',
+    '--as-group=g2',
+    '--output=name',
+    '--chunk-size=2',
+  ]);
+});
+
 const mistakes: Array<[string[], string]> = [
   [['-n'], "flag needs an argument: 'n' in -n"],
   [['-An'], "flag needs an argument: 'n' in -n"],

@@ -48,6 +48,8 @@ export interface YargsOptionTable {
   number: string[];
   array: string[];
   string: string[];
+  /** The flags' defaults (yargs' `default`; the recorder's too). */
+  default?: Record<string, unknown>;
 }
 
 export interface FlagValue {

@@ -22,7 +22,7 @@ import { nameRejectedCredentials } from './credential-hint.ts';
 import { recordDefinitions, type FlagDefinition } from './flag-definitions.ts';
 import { helpFlags, renderGlobalOptions, renderHelp, wrapWidth, type HelpFlag } from './help.ts';
 import { canonicalArgv, flagTable, MissingValueError, parseFlags, type FlagTraits, type ParsedArgs, type YargsOptionTable } from './flag-grammar.ts';
-import { commonArgsFrom, recordOptionTable } from './option-table.ts';
+import { recordOptionTable, typedArgs } from './option-table.ts';
 
 export interface PluginContext<A> {
   /** The plugin's name (`lsres`), for messages and RBAC role names. */
@@ -69,21 +69,14 @@ export async function runPlugin<A>(spec: PluginSpec<A>, argv: string[], streams:
     checkNodeEnvironment(options.env ?? process.env);
     if (argv[0] === '__complete') return await runCompletion(spec, argv.slice(1), streams, options);
     if (argv[0] === 'completion') return runCompletionScript(spec, argv.slice(1), streams, options);
-    const { parser: yargsParser, definitions } = buildParser(spec, argv, (await import('yargs')).default);
-    const words = readFlags(spec, yargsParser, argv);
-    const width = wrapWidth(streams.columns, streams.stdoutIsTTY);
-    // `kubectl lsres options` alone: the global flags, as `kubectl options` prints kubectl's.
-    if (argv.length === 1 && argv[0] === 'options') {
-      streams.stdout.write(renderGlobalOptions(flagsForHelp(spec, yargsParser, definitions), width));
-      return ExitCode.ok;
+    const table = optionTableOf(spec);
+    const words = parseFlags(argv, flagTable(table, spec.flagTraits ?? {}), usageHint(spec));
+    let parsed = typedArgs(words, table.default) as A & CommonArgs;
+    if (asksForPage(argv, words)) {
+      const page = await pageOrArgs(spec, argv, words, streams);
+      if (typeof page === 'number') return page;
+      parsed = page;
     }
-    const parsed = (await yargsParser.parseAsync(canonicalArgv(words), {}, () => undefined)) as A & CommonArgs & { help?: boolean; version?: boolean };
-    if (parsed.help) {
-      const page = { description: spec.description, examples: spec.examples ?? [], usage: spec.usage, flags: flagsForHelp(spec, yargsParser, definitions), optionsCommand: `kubectl ${spec.name} options` };
-      streams.stdout.write(renderHelp(page, width));
-      return ExitCode.ok;
-    }
-    if (parsed.version) return printVersion(spec, streams);
     const positional = words.positional;
     const command = words.dashAt === undefined ? [] : positional.slice(words.dashAt);
     // klog takes any 32-bit level (pflag checked it); below 0 logs nothing more, as 0.
@@ -110,7 +103,37 @@ function printVersion<A>(spec: PluginSpec<A>, streams: Streams): ExitCode {
   return ExitCode.ok;
 }
 
-/** yargs is loaded by the caller (the completer never loads it). */
+const usageHint = <A>(spec: PluginSpec<A>) => `see 'kubectl ${spec.name} --help' for usage`;
+
+/** `--help`, `--version` among other flags, or `options` alone: what yargs' definitions describe. */
+function asksForPage(argv: string[], words: ParsedArgs): boolean {
+  return (argv.length === 1 && argv[0] === 'options') || words.flags.some((f) => f.def.name === 'help' || f.def.name === 'version');
+}
+
+/**
+ * The pages, through yargs: it holds the flags' descriptions (help.ts renders them) and types
+ * the flags as ever. Returns the exit code of a page printed, or the flags when none was asked
+ * after all (`--help=false`).
+ */
+async function pageOrArgs<A>(spec: PluginSpec<A>, argv: string[], words: ParsedArgs, streams: Streams): Promise<ExitCode | (A & CommonArgs)> {
+  const { parser, definitions } = buildParser(spec, argv, (await import('yargs')).default);
+  const width = wrapWidth(streams.columns, streams.stdoutIsTTY);
+  // `kubectl lsres options` alone: the global flags, as `kubectl options` prints kubectl's.
+  if (argv.length === 1 && argv[0] === 'options') {
+    streams.stdout.write(renderGlobalOptions(flagsForHelp(spec, parser, definitions), width));
+    return ExitCode.ok;
+  }
+  const parsed = (await parser.parseAsync(canonicalArgv(words), {}, () => undefined)) as A & CommonArgs & { help?: boolean; version?: boolean };
+  if (parsed.help) {
+    const page = { description: spec.description, examples: spec.examples ?? [], usage: spec.usage, flags: flagsForHelp(spec, parser, definitions), optionsCommand: `kubectl ${spec.name} options` };
+    streams.stdout.write(renderHelp(page, width));
+    return ExitCode.ok;
+  }
+  if (parsed.version) return printVersion(spec, streams);
+  return parsed;
+}
+
+/** yargs is loaded by the caller (only the pages need it). */
 function buildParser<A>(spec: PluginSpec<A>, argv: string[], yargs: typeof import('yargs').default): { parser: Argv<A & CommonArgs>; definitions: FlagDefinition[] } {
   // yargs types, defaults and checks the flags; reading them is flag-grammar.ts's, the help help.ts's.
   const y = yargs(argv)
@@ -145,6 +168,12 @@ export async function parserOptionTable<A>(spec: PluginSpec<A>): Promise<YargsOp
   return (buildParser(spec, [], (await import('yargs')).default).parser as unknown as { getOptions(): YargsOptionTable }).getOptions();
 }
 
+/** What yargs' parse makes of argv read by pflag's grammar (what `typedArgs` must equal). */
+export async function yargsArgs<A>(spec: PluginSpec<A>, words: ParsedArgs): Promise<Record<string, unknown>> {
+  const { _: _positionals, $0: _script, ...args } = (await buildParser(spec, [], (await import('yargs')).default).parser.parseAsync(canonicalArgv(words), {}, () => undefined)) as Record<string, unknown>;
+  return args;
+}
+
 /** The command's flags as pflag sees them, from the parser's own option definitions. */
 function flagTableOf<A>(spec: PluginSpec<A>, parser: Argv<A & CommonArgs>) {
   return flagTable((parser as unknown as { getOptions(): YargsOptionTable }).getOptions(), spec.flagTraits ?? {});
@@ -152,11 +181,6 @@ function flagTableOf<A>(spec: PluginSpec<A>, parser: Argv<A & CommonArgs>) {
 
 function flagsForHelp<A>(spec: PluginSpec<A>, parser: Argv<A & CommonArgs>, definitions: FlagDefinition[]): HelpFlag[] {
   return helpFlags(definitions, flagTableOf(spec, parser));
-}
-
-/** argv read by pflag's grammar (flag-grammar.ts). */
-export function readFlags<A>(spec: PluginSpec<A>, parser: Argv<A & CommonArgs>, argv: string[]): ParsedArgs {
-  return parseFlags(argv, flagTableOf(spec, parser), `see 'kubectl ${spec.name} --help' for usage`);
 }
 
 /** Completion, without yargs: a fresh process on every TAB (option-table.ts). */
@@ -171,7 +195,7 @@ async function runCompletion<A>(spec: PluginSpec<A>, words: string[], streams: S
   try {
     const words = parseFlags(args, flagTable(table, spec.flagTraits ?? {}));
     positionals = words.positional;
-    parsed = commonArgsFrom(words);
+    parsed = typedArgs(words);
   } catch (error) {
     // `-n <TAB>`: the last word is a flag waiting for its value.
     if (error instanceof MissingValueError) valueOf = error.flag.name;

@@ -17,9 +17,11 @@
  *   ParseInt in base 0 (`0x10`, `1_000`), 64 or 32 bits (klog's -v: base 10, 32 bits).
  */
 import { UsageError } from '../errors.ts';
+import { readGoCsvRecord } from './go-csv.ts';
 import { parseGoInt, parseGoBool } from './go-strconv.ts';
 
-export type FlagKind = 'bool' | 'string' | 'int' | 'stringArray';
+/** stringArray appends each value as given; stringSlice appends each value's comma-separated parts (CSV). */
+export type FlagKind = 'bool' | 'string' | 'int' | 'stringArray' | 'stringSlice';
 
 export interface FlagDef {
   name: string;
@@ -36,6 +38,8 @@ export interface FlagDef {
 /** What a command adds to the yargs definitions: the parts of a pflag flag yargs has no word for. */
 export interface FlagTraits {
   noOptDefault?: string;
+  /** A StringSlice in kubectl (`--image`, `-f`, `-L`): each value is a comma-separated list. */
+  slice?: true;
   bits?: 32 | 64;
   base?: 0 | 10;
 }
@@ -76,9 +80,10 @@ export class MissingValueError extends UsageError {
   }
 }
 
-/** klog's -v and the traits every command shares. */
+/** klog's -v and the traits every command shares (kubectl get's -L is a StringSlice). */
 export const commonTraits: Record<string, FlagTraits> = {
   v: { bits: 32, base: 10 },
+  'label-columns': { slice: true },
 };
 
 export function flagTable(options: YargsOptionTable, traits: Record<string, FlagTraits> = {}): FlagDef[] {
@@ -99,8 +104,8 @@ export function flagTable(options: YargsOptionTable, traits: Record<string, Flag
     const shorthand = short[0];
     const all = new Set(names);
     const has = (list: string[]) => list.some((n) => all.has(n));
-    const kind: FlagKind = has(options.boolean) ? 'bool' : has(options.number) ? 'int' : has(options.array) ? 'stringArray' : 'string';
     const trait = names.map((n) => traits[n] ?? commonTraits[n]).find(Boolean) ?? {};
+    const kind: FlagKind = has(options.boolean) ? 'bool' : has(options.number) ? 'int' : trait.slice ? 'stringSlice' : has(options.array) ? 'stringArray' : 'string';
     defs.push({ name, shorthand, kind, noOptDefault: kind === 'bool' ? 'true' : trait.noOptDefault, bits: trait.bits ?? 64, base: trait.base ?? 0 });
   }
   return defs;
@@ -179,6 +184,7 @@ function checkValue(def: FlagDef, value: string, fail: (message: string) => neve
   let problem: string | undefined;
   if (def.kind === 'bool') problem = parseGoBool(value).error;
   if (def.kind === 'int') problem = parseGoInt(value, def.base ?? 0, def.bits ?? 64).error;
+  if (def.kind === 'stringSlice') problem = readGoCsvRecord(value).error;
   if (problem) fail(`invalid argument ${goQuote(value)} for ${goQuote(flagName)} flag: ${problem}`);
 }
 
@@ -190,8 +196,9 @@ function checkValue(def: FlagDef, value: string, fail: (message: string) => neve
  */
 export function canonicalArgv(parsed: ParsedArgs): string[] {
   const last = new Map(parsed.flags.map((f, i) => [f.def.name, i]));
-  const counted = parsed.flags.filter((f, i) => f.def.kind === 'stringArray' || last.get(f.def.name) === i);
-  return counted.map(({ def, value }) => {
+  const counted = parsed.flags.filter((f, i) => f.def.kind === 'stringArray' || f.def.kind === 'stringSlice' || last.get(f.def.name) === i);
+  return counted.flatMap(({ def, value }) => {
+    if (def.kind === 'stringSlice') return readGoCsvRecord(value).fields!.map((part) => `--${def.name}=${part}`);
     if (def.kind === 'bool') return `--${def.name}=${parseGoBool(value).value}`;
     if (def.kind === 'int') return `--${def.name}=${parseGoInt(value, def.base ?? 0, def.bits ?? 64).value}`;
     return `--${def.name}=${value}`;

@@ -94,6 +94,7 @@ function defaultText(flag: HelpFlag): string {
     case 'int':
       return String(typeof value === 'number' ? value : 0);
     case 'stringArray':
+    case 'stringSlice':
       return `[${Array.isArray(value) ? value.join(',') : ''}]`;
     default:
       return `'${value === undefined ? '' : String(value)}'`;

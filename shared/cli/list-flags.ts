@@ -16,7 +16,7 @@ export interface ListArgs {
   'all-namespaces'?: boolean;
   'ignore-not-found'?: boolean;
   'sort-by'?: string;
-  'label-columns'?: string | string[];
+  'label-columns'?: string[];
   'show-labels'?: boolean;
   'show-kind'?: boolean;
   watch?: boolean;
@@ -31,7 +31,7 @@ export function addListFlags<T>(y: Argv<T>): Argv<T & ListArgs> {
     .option('field-selector', { type: 'string', description: 'Field selector to filter on, e.g. --field-selector status.phase=Running' })
     .option('chunk-size', { type: 'number', default: 500, description: 'Return large lists in chunks of this many items (0: all at once)' })
     .option('sort-by', { type: 'string', description: 'Sort by this JSONPath field, e.g. --sort-by=.metadata.creationTimestamp (lists are then fetched whole)' })
-    .option('label-columns', { alias: 'L', type: 'string', description: 'A column for each of these label keys (comma lists, repeatable), e.g. -L app,tier' })
+    .option('label-columns', { alias: 'L', type: 'string', array: true, description: 'A column for each of these label keys (comma lists, repeatable), e.g. -L app,tier' })
     .option('show-labels', { type: 'boolean', description: 'Show all labels as the last column of a table' })
     .option('show-kind', { type: 'boolean', description: 'Prefix names with their kind, even for one type' })
     .option('output', {
@@ -76,6 +76,6 @@ export function checkListFlags(args: ListArgs): CheckedListFlags {
   if (args['output-watch-events'] && !watching) throw new UsageError('--output-watch-events option can only be used with --watch or --watch-only');
   const chunkSize = checkChunkSize(args['chunk-size']);
   const sortBy = args['sort-by'] ? parseSortBy(args['sort-by']) : undefined;
-  const labelColumns = [args['label-columns'] ?? []].flat().flatMap((v) => String(v).split(',')).filter((k) => k !== '');
+  const labelColumns = (args['label-columns'] ?? []).filter((k) => k !== '');
   return { format: output.kind, output, chunkSize: sortBy ? 0 : chunkSize, sortBy, labelColumns };
 }

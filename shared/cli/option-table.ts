@@ -8,6 +8,7 @@
  */
 import type { Argv, Options } from 'yargs';
 import type { CommonArgs } from './common-flags.ts';
+import { readGoCsvRecord } from './go-csv.ts';
 import { parseGoBool, parseGoInt } from './go-strconv.ts';
 import type { ParsedArgs, YargsOptionTable } from './flag-grammar.ts';
 
@@ -31,8 +32,8 @@ export function recordOptionTable(declare: (y: Argv<CommonArgs>) => unknown): Ya
 
 /**
  * The flags' values as yargs types them, from argv read by pflag's grammar: booleans and integers
- * in Go's syntax, list flags gathered, any other flag's last value; then the defaults of the flags
- * not given (a fresh copy of each, lists included).
+ * in Go's syntax, list flags gathered (a StringSlice's values split as CSV), any other flag's last
+ * value; then the defaults of the flags not given (a fresh copy of each, lists included).
  */
 export function typedArgs(parsed: ParsedArgs, defaults: Record<string, unknown> = {}): CommonArgs {
   const args: Record<string, unknown> = {};
@@ -40,6 +41,7 @@ export function typedArgs(parsed: ParsedArgs, defaults: Record<string, unknown> 
     if (def.kind === 'bool') args[def.name] = parseGoBool(value).value;
     else if (def.kind === 'int') args[def.name] = parseGoInt(value, def.base ?? 0, def.bits ?? 64).value;
     else if (def.kind === 'stringArray') args[def.name] = [...((args[def.name] as string[] | undefined) ?? []), value];
+    else if (def.kind === 'stringSlice') args[def.name] = [...((args[def.name] as string[] | undefined) ?? []), ...readGoCsvRecord(value).fields!];
     else args[def.name] = value;
   }
   for (const [key, value] of Object.entries(defaults)) if (!(key in args)) args[key] = Array.isArray(value) ? [...value] : value;

@@ -62,6 +62,10 @@ const working: Array<{ plugin: Plugin; args: string[]; kubectl: string[]; stderr
   { plugin: 'lsres', args: ['configmaps', '-nNS', '-oname', '-v', '6', '-v=0', '-l', 'app=none', '--selector', 'app=web'], kubectl: ['get', 'configmaps', '-nNS', '-oname', '-v', '6', '-v=0', '-l', 'app=none', '--selector', 'app=web'] },
   { plugin: 'dynget', args: ['configmap', 'web-config', '-nNS', '-oyaml', '--output=name', '--context=nowhere', '--context', 'local'], kubectl: ['get', 'configmap', 'web-config', '-nNS', '-oyaml', '--output=name', '--context=nowhere', '--context', 'local'] },
   { plugin: 'mkdeploy', args: ['web', '--image=nginx', '-r', '5', '--replicas=2', '--port=1', '--port', '80', '--dry-run=server', '--dry-run=client', '-ojson', '-oyaml'], kubectl: ['create', 'deployment', 'web', '--image=nginx', '-r', '5', '--replicas=2', '--port=1', '--port', '80', '--dry-run=server', '--dry-run=client', '-ojson', '-oyaml'] },
+  // StringSlice flags (--image, -f, -L): each value is a comma-separated list, read as CSV.
+  { plugin: 'mkdeploy', args: ['web', '--image=nginx,redis', '--dry-run=client', '-oyaml'], kubectl: ['create', 'deployment', 'web', '--image=nginx,redis', '--dry-run=client', '-oyaml'] },
+  { plugin: 'mkdeploy', args: ['web', '--image=', '--image', 'nginx', '--image="busybox",redis', '--dry-run=client', '-ojson'], kubectl: ['create', 'deployment', 'web', '--image=', '--image', 'nginx', '--image="busybox",redis', '--dry-run=client', '-ojson'] },
+  { plugin: 'lsres', args: ['configmaps', '-nNS', '-L', 'app,tier', '-L', '"x"', '--label-columns=y'], kubectl: ['get', 'configmaps', '-nNS', '-L', 'app,tier', '-L', '"x"', '--label-columns=y'] },
   { plugin: 'dynget', args: ['configmap', 'web-config', '-nNS', '-ojson'], kubectl: ['get', 'configmap', 'web-config', '-nNS', '-ojson'] },
   { plugin: 'dynget', args: ['configmap', '-nNS', '-oname', '--chunk-size=0x1'], kubectl: ['get', 'configmap', '-nNS', '-oname', '--chunk-size=0x1'] },
   { plugin: 'mkdeploy', args: ['web', '--image=nginx', '-r', '0x3', '--dry-run=client', '-oyaml'], kubectl: ['create', 'deployment', 'web', '--image=nginx', '-r', '0x3', '--dry-run=client', '-oyaml'] },
@@ -110,6 +114,10 @@ const refused: Array<{ plugin: Plugin; args: string[]; kubectl?: string[]; messa
   { plugin: 'mkdeploy', args: ['x', '--image', 'nginx', '--port', 'http'], kubectl: ['create', 'deployment', 'x', '--image', 'nginx', '--port', 'http'] },
   { plugin: 'mkdeploy', args: ['x', '--image', 'nginx', '--replicas=99999999999'], kubectl: ['create', 'deployment', 'x', '--image', 'nginx', '--replicas=99999999999'] },
   { plugin: 'mkdeploy', args: ['x', '--image', 'nginx', '--dry-run=bogus'], kubectl: ['create', 'deployment', 'x', '--image', 'nginx', '--dry-run=bogus'] },
+  { plugin: 'mkdeploy', args: ['x', '--image=a"b'], kubectl: ['create', 'deployment', 'x', '--image=a"b'] },
+  { plugin: 'mkdeploy', args: ['x', '--image', 'nginx,"redis'], kubectl: ['create', 'deployment', 'x', '--image', 'nginx,"redis'] },
+  { plugin: 'mkdeploy', args: ['-f', '"a"b'], kubectl: ['create', '-f', '"a"b'] },
+  { plugin: 'lsres', args: ['pods', '-L', '"x\ny'], kubectl: ['get', 'pods', '-L', '"x\ny'] },
   // kubectl has no such flag: what ours must say.
   { plugin: 'watchq', args: ['--workers', 'many'], message: 'invalid argument "many" for "--workers" flag: strconv.ParseInt: parsing "many": invalid syntax' },
   { plugin: 'watchq', args: ['-o'], message: "flag needs an argument: 'o' in -o" },
@@ -139,6 +147,18 @@ for (const form of refused) {
     t.is(firstLine(mine.stderr), expected);
   });
 }
+
+test('mkdeploy -f takes comma-separated files, as kubectl create -f does', async (t) => {
+  const [a, b] = ['one', 'two'].map((name) => {
+    const file = path.join(dir, `${name}.yaml`);
+    fs.writeFileSync(file, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`);
+    return file;
+  });
+  for (const files of [[`${a},${b}`], [`${b},${a}`, '-f', a]]) {
+    const args = ['-f', ...files, '-nNS', '--dry-run=client', '-oname'];
+    await sameAsKubectl(t, files.join(' '), ours('mkdeploy', args), theirs(['create', ...args]));
+  }
+});
 
 test('mkdeploy --label and --env take one value each: NAME after them is still the NAME', async (t) => {
   const result = await ours('mkdeploy', ['--label', 'tier=front', '--env', 'MODE=fast', 'web', '--image', 'nginx', '--dry-run=client', '-ojson'])();

@@ -56,7 +56,10 @@ function flagWords(def: FlagDef): fc.Arbitrary<string[]> {
     : def.kind === 'int' ? fc.oneof(fc.integer({ min: -1000, max: 100000 }).map(String), def.base === 10 ? fc.constantFrom('+7', '-0', '010') : fc.constantFrom('0x10', '1_000', '0o17', '0b101', '+7', '-0', '010'))
     // yargs drops a list flag's first value when it is empty (`--as-group=`); pflag keeps it, and
     // so does typedArgs: that case is pflag's, checked above.
-    : def.kind === 'stringArray' ? text.filter((v) => v !== '') : text;
+    : def.kind === 'stringArray' ? text.filter((v) => v !== '')
+    // A StringSlice value is a CSV line (go-csv.test.ts); here lists of non-empty parts, one quoted.
+    : def.kind === 'stringSlice' ? fc.oneof(fc.array(text.filter((v) => v !== '' && !/[,"\r\n]/.test(v)), { minLength: 1, maxLength: 3 }).map((parts) => parts.join(',')), fc.constant('"a,b",c'))
+    : text;
   const forms: Array<fc.Arbitrary<string[]>> = [value.map((v) => [`--${def.name}=${v}`])];
   if (def.kind !== 'bool' && def.noOptDefault === undefined) forms.push(value.map((v) => [`--${def.name}`, v]));
   if (def.noOptDefault !== undefined) forms.push(fc.constant([`--${def.name}`]));

@@ -6,6 +6,7 @@
  * chance: that answer needs none of it, and start-up is most of what it costs.
  */
 import { ignoreNodeVariables } from './node-environment.ts';
+import { preloadTls } from './preload-tls.ts';
 import type { PluginSpec } from './run-plugin.ts';
 import { processStreams } from './streams.ts';
 import { bareVersionLine } from './version-flag.ts';
@@ -18,6 +19,7 @@ export function main<A>(name: string, load: () => Promise<PluginSpec<A>>): void 
     process.stdout.write(versionLine);
     return;
   }
+  preloadTls(argv, process.env);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -10,6 +10,9 @@
  * - client-node (only the legacy oidc auth-provider needs it) is a bundle of its own
  *   (`assetEntries`), embedded in each executable as a SEA asset and compiled only when used
  *   (shared/kube/auth-provider-loader.ts): the main script is then ~0.45 MiB instead of 4.4.
+ * - yargs, the proxy agents and cli-table3 are bundles of their own too, required from assets
+ *   (deferred-packages.ts): the main script is then ~0.27 MiB. The assets are a second esbuild
+ *   run, in which nothing is deferred.
  * - Work dependencies do at load time for things rarely needed is moved or dropped (start-up-patches.ts).
  * - Incremental: the content hash of every input of the last build is kept; unchanged inputs
  *   skip esbuild.
@@ -19,6 +22,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
+import { deferredAsset, deferredExports, deferredPackages } from './deferred-packages.ts';
 import { startUpPatches } from './start-up-patches.ts';
 import { binaryName, paths, repoRoot } from './targets.ts';
 import { writeFileAtomic } from './tasks.ts';
@@ -51,6 +55,19 @@ const OPTIONAL_EXTERNALS = ['bufferutil', 'utf-8-validate', 'cpu-features', 'ssh
 /** Bundles embedded as SEA assets (`<name>.cjs`), loaded on demand by the plugins. */
 export const assetEntries: Record<string, string> = { 'oidc-auth-provider': join('shared', 'kube', 'oidc-auth-provider.ts') };
 
+/** `deferred:<package>` entry points: a module that is the package, for its own bundle. */
+const deferredEntries: esbuild.Plugin = {
+  name: 'deferred-entries',
+  setup(build) {
+    build.onResolve({ filter: /^deferred:/ }, (args) => ({ path: args.path.slice('deferred:'.length), namespace: 'deferred' }));
+    build.onLoad({ filter: /.*/, namespace: 'deferred' }, (args) => {
+      const required = `require(${JSON.stringify(args.path)})`;
+      const exported = deferredExports[args.path as (typeof deferredPackages)[number]] === 'default' ? `${required}.default` : required;
+      return { contents: `module.exports = ${exported};`, resolveDir: repoRoot, loader: 'js' };
+    });
+  },
+};
+
 /** The main script of every executable, bundled beside the plugins. */
 const seaMainEntry: Record<string, string> = { 'sea-main': join('scripts', 'sea', 'sea-main.ts') };
 
@@ -70,10 +87,11 @@ export interface BundleOptions {
   version?: string;
 }
 
-export function esbuildOptions(plugins: readonly string[], outdir = paths.bundle, version?: string): esbuild.BuildOptions {
+/** The plugins' build (and the executables' main script); `deferred` packages stay out of it. */
+export function esbuildOptions(plugins: readonly string[], outdir = paths.bundle, version?: string, deferred: readonly string[] = deferredPackages): esbuild.BuildOptions {
   return {
     absWorkingDir: repoRoot,
-    entryPoints: { ...Object.fromEntries(plugins.map((p) => [binaryName(p), join('plugins', p, 'main.ts')])), ...assetEntries, ...seaMainEntry },
+    entryPoints: { ...Object.fromEntries(plugins.map((p) => [binaryName(p), join('plugins', p, 'main.ts')])), ...seaMainEntry },
     outdir,
     outExtension: { '.js': '.cjs' },
     bundle: true,
@@ -83,13 +101,16 @@ export function esbuildOptions(plugins: readonly string[], outdir = paths.bundle
     // Node 26 has the `v` flag: without this esbuild writes `new RegExp(…, "v")`, which V8 compiles
     // when the module loads (string-width's \p{RGI_Emoji}: 35 ms of every start-up); a literal
     // is compiled on first use.
-    supported: { 'regexp-set-notation': true },
+    // And import() becomes require() (lazy still): the packages kept out of the bundle must come
+    // from the executable's assets through the require it is given, never from Node's loader,
+    // which would look for them in node_modules beside the executable.
+    supported: { 'regexp-set-notation': true, 'dynamic-import': false },
     minify: true,
     // Error classes are named by `new.target.name`: keep names through minification.
     keepNames: true,
     charset: 'ascii',
     legalComments: 'none',
-    external: OPTIONAL_EXTERNALS,
+    external: [...OPTIONAL_EXTERNALS, ...deferred],
     define: {
       'import.meta.url': '__import_meta_url',
       ...(version === undefined ? {} : { KUBECTL_PLUGINS_VERSION: JSON.stringify(version) }),
@@ -101,6 +122,13 @@ export function esbuildOptions(plugins: readonly string[], outdir = paths.bundle
     logLevel: 'silent',
     plugins: [startUpPatches],
   };
+}
+
+/** The assets' build: the oidc auth-provider and one bundle per deferred package. */
+export function assetBuildOptions(outdir = paths.bundle, version?: string): esbuild.BuildOptions {
+  const base = esbuildOptions([], outdir, version, []);
+  const deferred = Object.fromEntries(deferredPackages.map((name) => [deferredAsset(name).replace(/\.cjs$/, ''), `deferred:${name}`]));
+  return { ...base, entryPoints: { ...assetEntries, ...deferred }, plugins: [...(base.plugins ?? []), deferredEntries] };
 }
 
 interface BundleState {
@@ -133,18 +161,21 @@ export async function bundlePlugins(plugins: readonly string[], options: BundleO
   const outdir = options.outdir ?? paths.bundle;
   const stateDir = options.stateDir ?? paths.state;
   const buildOptions = esbuildOptions(plugins, outdir, options.version);
+  const assetOptions = assetBuildOptions(outdir, options.version);
   // The plugins' code changes the output too: their source is part of the key.
   const key = createHash('sha256')
-    .update(JSON.stringify({ buildOptions, esbuild: esbuild.version, patches: await readFile(join(repoRoot, 'scripts', 'sea', 'start-up-patches.ts'), 'utf8') }))
+    .update(JSON.stringify({ buildOptions, assetOptions, esbuild: esbuild.version, patches: await readFile(join(repoRoot, 'scripts', 'sea', 'start-up-patches.ts'), 'utf8') }))
     .digest('hex');
   if (options.force !== true) {
     const state = await unchanged(key, stateDir);
     if (state !== undefined) return { results: state.results, skipped: true, millis: Date.now() - started };
   }
 
-  let result: esbuild.BuildResult<{ metafile: true; write: false }>;
+  type Built = esbuild.BuildResult<{ metafile: true; write: false }>;
+  let result: Built;
+  let assetResult: Built;
   try {
-    result = (await esbuild.build({ ...buildOptions, write: false })) as esbuild.BuildResult<{ metafile: true; write: false }>;
+    [result, assetResult] = (await Promise.all([esbuild.build({ ...buildOptions, write: false }), esbuild.build({ ...assetOptions, write: false })])) as [Built, Built];
   } catch (error) {
     const failure = error as esbuild.BuildFailure;
     const messages = (failure.errors ?? []).map((m) => {
@@ -158,15 +189,16 @@ export async function bundlePlugins(plugins: readonly string[], options: BundleO
   }
   const meta = result.metafile;
   await mkdir(outdir, { recursive: true });
-  for (const file of result.outputFiles) await writeFileAtomic(file.path, file.contents);
+  for (const file of [...result.outputFiles, ...assetResult.outputFiles]) await writeFileAtomic(file.path, file.contents);
 
   const inputs: Record<string, string> = {};
-  for (const input of Object.keys(meta.inputs)) {
+  for (const input of new Set([...Object.keys(meta.inputs), ...Object.keys(assetResult.metafile.inputs)])) {
     // Skip esbuild's virtual modules (e.g. "<define:...>").
     if (existsSync(join(repoRoot, input))) inputs[input] = await hashFile(join(repoRoot, input));
   }
 
-  const assets = Object.fromEntries(Object.keys(assetEntries).map((name) => [`${name}.cjs`, join(outdir, `${name}.cjs`)]));
+  const assetNames = [...Object.keys(assetEntries).map((name) => `${name}.cjs`), ...deferredPackages.map(deferredAsset)];
+  const assets = Object.fromEntries(assetNames.map((name) => [name, join(outdir, name)]));
   const seaMain = join(outdir, 'sea-main.cjs');
   const assetsHash = createHash('sha256');
   for (const [name, file] of Object.entries({ ...assets, 'sea-main.cjs': seaMain })) assetsHash.update(`${name}\0${await hashFile(file)}\0`);

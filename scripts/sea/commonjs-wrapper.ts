@@ -6,7 +6,7 @@
 import vm from 'node:vm';
 
 export function compileBundle(source: string, filename: string, cachedData?: Buffer): vm.Script {
-  return new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  return new vm.Script(wrapped(source), {
     filename,
     ...(cachedData ? { cachedData } : {}),
     // The bundle's own import() (node:sea, in auth-provider-loader.ts) goes to Node's loader.
@@ -14,8 +14,16 @@ export function compileBundle(source: string, filename: string, cachedData?: Buf
   });
 }
 
-/** Runs the bundle as a CommonJS module whose file is `filename`. */
-export function runBundle(script: vm.Script, require: NodeJS.Require, filename: string, dirname: string): void {
-  const module = { exports: {} };
+/** A package's bundle (deferred-packages.ts): no import() of its own, so no loader for one. */
+export function compilePackage(source: string, filename: string): vm.Script {
+  return new vm.Script(wrapped(source), { filename });
+}
+
+const wrapped = (source: string) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+
+/** Runs the bundle as a CommonJS module whose file is `filename`; returns its exports. */
+export function runBundle(script: vm.Script, require: NodeJS.Require, filename: string, dirname: string): unknown {
+  const module: { exports: unknown } = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, filename, dirname);
+  return module.exports;
 }

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { getAsset, getRawAsset } from 'node:sea';
 import { bareVersionLine } from '../../shared/cli/version-flag.ts';
 import { compileBundle, runBundle } from './commonjs-wrapper.ts';
+import { requireWithDeferred } from './deferred-packages.ts';
 
 /** Written by executable.ts: which plugin this executable is. */
 const { name } = JSON.parse(getAsset('plugin.json', 'utf8')) as { name: string };
@@ -25,6 +26,8 @@ function start(): void {
     cache = undefined;
   }
   const filename = process.execPath;
-  // A SEA's main script gets a require that loads built-in modules only: all the bundle asks for.
-  runBundle(compileBundle(getAsset('plugin.cjs', 'utf8'), filename, cache), require, filename, dirname(filename));
+  // A SEA's main script gets a require that loads built-in modules only; the bundle asks for
+  // those, and for the packages kept in assets of their own (deferred-packages.ts).
+  const bundleRequire = requireWithDeferred(require, (asset) => getAsset(asset, 'utf8'), filename, dirname(filename));
+  runBundle(compileBundle(getAsset('plugin.cjs', 'utf8'), filename, cache), bundleRequire, filename, dirname(filename));
 }

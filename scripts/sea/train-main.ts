@@ -9,20 +9,23 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compileBundle, runBundle } from './commonjs-wrapper.ts';
+import { requireWithDeferred } from './deferred-packages.ts';
 
 const [bundle, output, callsJson] = process.argv.slice(2) as [string, string, string];
 const calls = JSON.parse(callsJson) as string[][];
 const filename = process.execPath;
 const script = compileBundle(readFileSync(bundle, 'utf8'), filename);
+// The deferred packages come from their bundles beside BUNDLE, as from the executable's assets.
+const bundleRequire = requireWithDeferred(createRequire(filename), (asset) => readFileSync(join(dirname(bundle), asset), 'utf8'), filename, dirname(filename));
 
 for (const args of calls) {
   // As in an executable: argv[1] is the executable itself.
   process.argv = [process.execPath, process.execPath, ...args];
   process.exitCode = undefined;
-  runBundle(script, createRequire(filename), filename, dirname(filename));
+  runBundle(script, bundleRequire, filename, dirname(filename));
   // A plugin's entry sets the exit code when its command has finished.
   while (process.exitCode === undefined) await sleep(2);
   if (process.exitCode !== 0) {

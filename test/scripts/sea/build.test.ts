@@ -71,7 +71,7 @@ test('the esbuild options bundle an ESM dependency tree to CommonJS that runs, k
         'void main();',
       ].join('\n'),
     );
-    const options = esbuildOptions([], dir);
+    const options = esbuildOptions([], dir, undefined, []);
     const result = await esbuild.build({ ...options, entryPoints: { probe: join(dir, 'entry.ts') } });
     const out = join(dir, 'probe.cjs');
     const eager = eagerInputs(result.metafile!, join(dir, 'entry.ts').slice(repoRoot.length + 1));

@@ -1,7 +1,8 @@
 /**
- * The one runner every plugin's main.ts calls: parses flags with yargs (kubectl's global flags
- * included), runs the command, and turns typed errors into one `error: …` line on stderr and
- * the exit code of the common contract. It returns the code; only main.ts touches `process`.
+ * The one runner every plugin's main.ts calls: reads the flags by pflag's rules (kubectl's global
+ * flags included) and types them without yargs, prints the help pages from yargs' definitions,
+ * runs the command, and turns typed errors into one `error: …` line on stderr and the exit code
+ * of the common contract. It returns the code; only main.ts touches `process`.
  */
 import type { Argv } from 'yargs';
 import { ExitCode, ForbiddenError, InterruptedError, PartialFailure, PluginError, UsageError } from '../errors.ts';
@@ -71,12 +72,11 @@ export async function runPlugin<A>(spec: PluginSpec<A>, argv: string[], streams:
     if (argv[0] === 'completion') return runCompletionScript(spec, argv.slice(1), streams, options);
     const table = optionTableOf(spec);
     const words = parseFlags(argv, flagTable(table, spec.flagTraits ?? {}), usageHint(spec));
-    let parsed = typedArgs(words, table.default) as A & CommonArgs;
-    if (asksForPage(argv, words)) {
-      const page = await pageOrArgs(spec, argv, words, streams);
-      if (typeof page === 'number') return page;
-      parsed = page;
-    }
+    const parsed = typedArgs(words, table.default) as A & CommonArgs & { help?: boolean; version?: boolean };
+    // `kubectl lsres options` alone: the global flags, as `kubectl options` prints kubectl's.
+    const page = argv.length === 1 && argv[0] === 'options' ? 'options' : parsed.help ? 'help' : undefined;
+    if (page) return await printPage(spec, page, streams);
+    if (parsed.version) return printVersion(spec, streams);
     const positional = words.positional;
     const command = words.dashAt === undefined ? [] : positional.slice(words.dashAt);
     // klog takes any 32-bit level (pflag checked it); below 0 logs nothing more, as 0.
@@ -105,38 +105,23 @@ function printVersion<A>(spec: PluginSpec<A>, streams: Streams): ExitCode {
 
 const usageHint = <A>(spec: PluginSpec<A>) => `see 'kubectl ${spec.name} --help' for usage`;
 
-/** `--help`, `--version` among other flags, or `options` alone: what yargs' definitions describe. */
-function asksForPage(argv: string[], words: ParsedArgs): boolean {
-  return (argv.length === 1 && argv[0] === 'options') || words.flags.some((f) => f.def.name === 'help' || f.def.name === 'version');
+/** The help and options pages, rendered from the flags' definitions, which yargs holds. */
+async function printPage<A>(spec: PluginSpec<A>, page: 'help' | 'options', streams: Streams): Promise<ExitCode> {
+  const { parser, definitions } = buildParser(spec, (await import('yargs')).default);
+  const width = wrapWidth(streams.columns, streams.stdoutIsTTY);
+  const flags = flagsForHelp(spec, parser, definitions);
+  if (page === 'options') streams.stdout.write(renderGlobalOptions(flags, width));
+  else streams.stdout.write(renderHelp({ description: spec.description, examples: spec.examples ?? [], usage: spec.usage, flags, optionsCommand: `kubectl ${spec.name} options` }, width));
+  return ExitCode.ok;
 }
 
 /**
- * The pages, through yargs: it holds the flags' descriptions (help.ts renders them) and types
- * the flags as ever. Returns the exit code of a page printed, or the flags when none was asked
- * after all (`--help=false`).
+ * yargs holds the flags' definitions (descriptions and groups for help.ts); reading them is
+ * flag-grammar.ts's and typing them option-table.ts's. Loaded by the caller: only the pages and
+ * the tests that hold typedArgs to yargs' parse need it.
  */
-async function pageOrArgs<A>(spec: PluginSpec<A>, argv: string[], words: ParsedArgs, streams: Streams): Promise<ExitCode | (A & CommonArgs)> {
-  const { parser, definitions } = buildParser(spec, argv, (await import('yargs')).default);
-  const width = wrapWidth(streams.columns, streams.stdoutIsTTY);
-  // `kubectl lsres options` alone: the global flags, as `kubectl options` prints kubectl's.
-  if (argv.length === 1 && argv[0] === 'options') {
-    streams.stdout.write(renderGlobalOptions(flagsForHelp(spec, parser, definitions), width));
-    return ExitCode.ok;
-  }
-  const parsed = (await parser.parseAsync(canonicalArgv(words), {}, () => undefined)) as A & CommonArgs & { help?: boolean; version?: boolean };
-  if (parsed.help) {
-    const page = { description: spec.description, examples: spec.examples ?? [], usage: spec.usage, flags: flagsForHelp(spec, parser, definitions), optionsCommand: `kubectl ${spec.name} options` };
-    streams.stdout.write(renderHelp(page, width));
-    return ExitCode.ok;
-  }
-  if (parsed.version) return printVersion(spec, streams);
-  return parsed;
-}
-
-/** yargs is loaded by the caller (only the pages need it). */
-function buildParser<A>(spec: PluginSpec<A>, argv: string[], yargs: typeof import('yargs').default): { parser: Argv<A & CommonArgs>; definitions: FlagDefinition[] } {
-  // yargs types, defaults and checks the flags; reading them is flag-grammar.ts's, the help help.ts's.
-  const y = yargs(argv)
+function buildParser<A>(spec: PluginSpec<A>, yargs: typeof import('yargs').default): { parser: Argv<A & CommonArgs>; definitions: FlagDefinition[] } {
+  const y = yargs([])
     .scriptName(`kubectl ${spec.name}`)
     .parserConfiguration({ 'camel-case-expansion': false, 'strip-aliased': true, 'boolean-negation': false, 'populate--': true })
     .strictOptions()
@@ -145,10 +130,7 @@ function buildParser<A>(spec: PluginSpec<A>, argv: string[], yargs: typeof impor
     .help('help')
     .alias('help', 'h')
     .showHelpOnFail(false)
-    .exitProcess(false)
-    .fail((message, error) => {
-      throw error instanceof PluginError ? error : new UsageError(usageMessage(message ?? error?.message ?? 'invalid arguments'), { hint: `see 'kubectl ${spec.name} --help'` });
-    });
+    .exitProcess(false);
   const definitions = recordDefinitions(y);
   return { parser: declareFlags(spec, y as Argv<CommonArgs>), definitions };
 }
@@ -165,12 +147,12 @@ export function optionTableOf<A>(spec: PluginSpec<A>): YargsOptionTable {
 
 /** The table yargs itself holds for the command's flags (what optionTableOf must equal). */
 export async function parserOptionTable<A>(spec: PluginSpec<A>): Promise<YargsOptionTable> {
-  return (buildParser(spec, [], (await import('yargs')).default).parser as unknown as { getOptions(): YargsOptionTable }).getOptions();
+  return (buildParser(spec, (await import('yargs')).default).parser as unknown as { getOptions(): YargsOptionTable }).getOptions();
 }
 
 /** What yargs' parse makes of argv read by pflag's grammar (what `typedArgs` must equal). */
 export async function yargsArgs<A>(spec: PluginSpec<A>, words: ParsedArgs): Promise<Record<string, unknown>> {
-  const { _: _positionals, $0: _script, ...args } = (await buildParser(spec, [], (await import('yargs')).default).parser.parseAsync(canonicalArgv(words), {}, () => undefined)) as Record<string, unknown>;
+  const { _: _positionals, $0: _script, ...args } = (await buildParser(spec, (await import('yargs')).default).parser.parseAsync(canonicalArgv(words), {}, () => undefined)) as Record<string, unknown>;
   return args;
 }
 
@@ -251,17 +233,4 @@ export async function reportError(error: unknown, streams: Streams, verbosity = 
   streams.stderr.write(`hint: this is a bug in the plugin; rerun with -v=9 and report it\n`);
   if (verbosity >= 9 && e?.stack) streams.stderr.write(`${e.stack}\n`);
   return ExitCode.api;
-}
-
-/** yargs' messages in kubectl's words. */
-function usageMessage(message: string): string {
-  const unknown = message.match(/^Unknown arguments?: (.+)$/);
-  if (unknown) {
-    const names = unknown[1]!.split(', ');
-    const flag = names[0]!;
-    return flag.length === 1 ? `unknown shorthand flag: '${flag}' in -${flag}` : `unknown flag: --${flag}`;
-  }
-  const invalid = message.match(/Argument: (\S+), Given: "([^"]*)", Choices: (.+)/);
-  if (invalid) return `invalid argument "${invalid[2]}" for "--${invalid[1]}": allowed values are ${invalid[3]!.replace(/"/g, '')}`;
-  return message.replace(/\s*\n\s*/g, ' ');
 }

@@ -62,6 +62,8 @@ const working: Array<{ plugin: Plugin; args: string[]; kubectl: string[]; stderr
   { plugin: 'lsres', args: ['configmaps', '-nNS', '-oname', '-v', '6', '-v=0', '-l', 'app=none', '--selector', 'app=web'], kubectl: ['get', 'configmaps', '-nNS', '-oname', '-v', '6', '-v=0', '-l', 'app=none', '--selector', 'app=web'] },
   { plugin: 'dynget', args: ['configmap', 'web-config', '-nNS', '-oyaml', '--output=name', '--context=nowhere', '--context', 'local'], kubectl: ['get', 'configmap', 'web-config', '-nNS', '-oyaml', '--output=name', '--context=nowhere', '--context', 'local'] },
   { plugin: 'mkdeploy', args: ['web', '--image=nginx', '-r', '5', '--replicas=2', '--port=1', '--port', '80', '--dry-run=server', '--dry-run=client', '-ojson', '-oyaml'], kubectl: ['create', 'deployment', 'web', '--image=nginx', '-r', '5', '--replicas=2', '--port=1', '--port', '80', '--dry-run=server', '--dry-run=client', '-ojson', '-oyaml'] },
+  // A value as typed, quotes and all.
+  { plugin: 'lsres', args: ['configmaps', '-n', "'NS'", '--selector="app=web"'], kubectl: ['get', 'configmaps', '-n', "'NS'", '--selector="app=web"'] },
   // StringSlice flags (--image, -f, -L): each value is a comma-separated list, read as CSV.
   { plugin: 'mkdeploy', args: ['web', '--image=nginx,redis', '--dry-run=client', '-oyaml'], kubectl: ['create', 'deployment', 'web', '--image=nginx,redis', '--dry-run=client', '-oyaml'] },
   { plugin: 'mkdeploy', args: ['web', '--image=', '--image', 'nginx', '--image="busybox",redis', '--dry-run=client', '-ojson'], kubectl: ['create', 'deployment', 'web', '--image=', '--image', 'nginx', '--image="busybox",redis', '--dry-run=client', '-ojson'] },

@@ -35,9 +35,9 @@ test('global flag values typed as yargs types them: strings, the last one wins, 
   t.deepEqual(typedArgs(parsed), { namespace: 'b', 'as-group': ['g1', 'g2'], 'insecure-skip-tls-verify': true, v: 6, kubeconfig: '/k' });
 });
 
-test('an empty value of a list flag is a value, as pflag appends it', (t) => {
+test('an empty value of a list flag is a value, and quotes around a value are the value, as pflag reads them', (t) => {
   const defs = flagTable(optionTableOf(lsres as PluginSpec<unknown>));
-  t.deepEqual(typedArgs(parseFlags(['--as-group=', '--as-group', 'g'], defs)), { 'as-group': ['', 'g'] });
+  t.deepEqual(typedArgs(parseFlags(['--as-group=', '--as-group', 'g', '--cluster', "''", '-n', '"x"'], defs)), { 'as-group': ['', 'g'], cluster: "''", namespace: '"x"' });
 });
 
 test('defaults fill the flags not given, each list a copy of its own', (t) => {
@@ -51,7 +51,9 @@ test('defaults fill the flags not given, each list a copy of its own', (t) => {
 
 /** A value pflag takes for a flag of this kind, in one of the ways it can be typed. */
 function flagWords(def: FlagDef): fc.Arbitrary<string[]> {
-  const text = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('-x', '--y', 'a=b', 'true', '0x1f', '', ' ', 'ü'));
+  // yargs also takes the quotes off a value wrapped in them (`--cluster="'x'"` is x to it); pflag
+  // keeps them, and so does typedArgs (checked above): such values are left out here.
+  const text = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('-x', '--y', 'a=b', 'true', '0x1f', '', ' ', 'ü')).filter((v) => !/^(['"])[^]*\1$/.test(v));
   const value = def.kind === 'bool' ? fc.constantFrom('true', 'false', '1', '0', 't', 'F', 'TRUE', 'False')
     : def.kind === 'int' ? fc.oneof(fc.integer({ min: -1000, max: 100000 }).map(String), def.base === 10 ? fc.constantFrom('+7', '-0', '010') : fc.constantFrom('0x10', '1_000', '0o17', '0b101', '+7', '-0', '010'))
     // yargs drops a list flag's first value when it is empty (`--as-group=`); pflag keeps it, and

@@ -86,7 +86,8 @@ export const watchq: PluginSpec<WatchqArgs> = {
     /** One controller: informer, queue, workers, until `stop` aborts. A leader runs one per term. */
     const runController = (stop: AbortSignal, lost?: AbortSignal): Promise<Summary> => {
       const informer = createInformer<InformerObject>({
-        listWatch: createListWatch(factory.transport(), resource, { namespace, labelSelector: options.labelSelector }),
+        // The cache keeps objects without managedFields, as client-go's informers mostly do (--exec gets them so).
+        listWatch: createListWatch(factory.transport(), resource, { namespace, labelSelector: options.labelSelector, stripManagedFields: true }),
         resyncMs: options.resyncMs,
         onProblem: (problem) => {
           if (!informer.hasSynced() && (problem.error instanceof AccessDeniedError || problem.error instanceof NotFoundError || problem.error instanceof ConfigError)) {

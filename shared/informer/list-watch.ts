@@ -11,6 +11,7 @@ import { errorForStatus } from '../kube/api-errors.ts';
 import type { Transport } from '../kube/transport.ts';
 import { listPages, listQueryString } from '../list/list-pages.ts';
 import type { InformerObject } from './object-key.ts';
+import { withoutManagedFields } from './strip-managed-fields.ts';
 import { decodeWatchEvents, type WatchEvent } from './watch-decoder.ts';
 
 export interface ListResult<T extends InformerObject> {
@@ -50,6 +51,8 @@ export interface ListWatchOptions {
   fieldSelector?: string | undefined;
   /** Items per LIST request (default 500, kubectl's chunk size). */
   chunkSize?: number;
+  /** Keep objects without metadata.managedFields (client-go's TransformStripManagedFields). */
+  stripManagedFields?: boolean;
 }
 
 interface ListPage<T> {
@@ -108,7 +111,10 @@ export function createListWatch<T extends InformerObject = InformerObject>(
       });
       for await (const page of pages) {
         // Items of a typed list carry no apiVersion/kind; watch events do. Make them alike.
-        for (const item of page.items ?? []) items.push(item.kind === undefined ? ({ apiVersion, kind: resource.kind, ...item } as T) : item);
+        for (const listed of page.items ?? []) {
+          const item = options.stripManagedFields ? withoutManagedFields(listed) : listed;
+          items.push(item.kind === undefined ? ({ apiVersion, kind: resource.kind, ...item } as T) : item);
+        }
         resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
       }
       return { items, resourceVersion };
@@ -143,6 +149,6 @@ export function createListWatch<T extends InformerObject = InformerObject>(
       for await (const chunk of res.body) chunks.push(chunk);
       throw errorForStatus(res.status, Buffer.concat(chunks));
     }
-    return decodeWatchEvents<T>(brokenStreamErrors(res.body, transport.serverName, signal));
+    return decodeWatchEvents<T>(brokenStreamErrors(res.body, transport.serverName, signal), { stripManagedFields: options.stripManagedFields ?? false });
   }
 }

@@ -4,6 +4,7 @@
  * this turns them back into events.
  */
 import type { InformerObject } from './object-key.ts';
+import { eventTextWithoutManagedFields } from './strip-managed-fields.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
@@ -38,8 +39,14 @@ export function parseWatchLine<T extends InformerObject>(line: string): WatchEve
   return event as WatchEvent<T>;
 }
 
+export interface DecodeOptions {
+  /** Objects without metadata.managedFields, cut before parsing (strip-managed-fields.ts). */
+  stripManagedFields?: boolean;
+}
+
 /** Yields the events of a watch body as its lines complete; a last line without "\n" counts too. */
-export async function* decodeWatchEvents<T extends InformerObject>(body: AsyncIterable<Buffer>): AsyncGenerator<WatchEvent<T>> {
+export async function* decodeWatchEvents<T extends InformerObject>(body: AsyncIterable<Buffer>, options: DecodeOptions = {}): AsyncGenerator<WatchEvent<T>> {
+  const parse = options.stripManagedFields ? (line: string) => parseWatchLine<T>(eventTextWithoutManagedFields(line)) : (line: string) => parseWatchLine<T>(line);
   let pending: Buffer[] = [];
   for await (const chunk of body) {
     let start = 0;
@@ -48,12 +55,12 @@ export async function* decodeWatchEvents<T extends InformerObject>(body: AsyncIt
       start = nl + 1;
       const line = pending.length === 0 ? piece.toString('utf8') : Buffer.concat([...pending, piece]).toString('utf8');
       pending = [];
-      if (line.trim() !== '') yield parseWatchLine<T>(line);
+      if (line.trim() !== '') yield parse(line);
     }
     if (start < chunk.length) pending.push(chunk.subarray(start));
   }
   if (pending.length > 0) {
     const line = Buffer.concat(pending).toString('utf8');
-    if (line.trim() !== '') yield parseWatchLine<T>(line);
+    if (line.trim() !== '') yield parse(line);
   }
 }

@@ -10,13 +10,23 @@
  * Not for calls that make no request (completion, help pages, a client dry run), and not when
  * NODE_DEBUG would print TLS material (the run refuses to start then: node-environment.ts).
  */
+import { dryRunBare, dryRunStrategy } from './dry-run.ts';
 import { sensitiveDebug } from './node-environment.ts';
 
-const noRequest = new Set(['-h', '--help', '--dry-run', '--dry-run=client', '--dry-run=true']);
+/** A word that asks for a help page or for a client dry run (its values as dry-run.ts reads them). */
+function sendsNothing(word: string): boolean {
+  if (word === '-h' || word === '--help') return true;
+  if (word !== '--dry-run' && !word.startsWith('--dry-run=')) return false;
+  try {
+    return dryRunStrategy(word === '--dry-run' ? dryRunBare : word.slice('--dry-run='.length), () => {}) === 'client';
+  } catch {
+    return false;
+  }
+}
 
 export function shouldPreloadTls(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
   if (argv[0] === '__complete' || argv[0] === 'completion' || argv[0] === 'options') return false;
-  if (argv.some((word) => noRequest.has(word))) return false;
+  if (argv.some(sendsNothing)) return false;
   return sensitiveDebug(env['NODE_DEBUG']).length === 0;
 }
 

@@ -21,8 +21,8 @@ import { checkNodeEnvironment } from './node-environment.ts';
 import { oneLineMessage } from './terminal-text.ts';
 import { nameRejectedCredentials } from './credential-hint.ts';
 import { recordDefinitions, type FlagDefinition } from './flag-definitions.ts';
-import { helpFlags, renderGlobalOptions, renderHelp, wrapWidth, type HelpFlag } from './help.ts';
-import { canonicalArgv, flagTable, MissingValueError, parseFlags, type FlagTraits, type ParsedArgs, type YargsOptionTable } from './flag-grammar.ts';
+import { helpFlags, renderGlobalOptions, renderHelp, wrapWidth } from './help.ts';
+import { canonicalArgv, flagTable, MissingValueError, parseFlags, type FlagDef, type FlagTraits, type ParsedArgs, type YargsOptionTable } from './flag-grammar.ts';
 import { recordOptionTable, typedArgs } from './option-table.ts';
 
 export interface PluginContext<A> {
@@ -71,11 +71,12 @@ export async function runPlugin<A>(spec: PluginSpec<A>, argv: string[], streams:
     if (argv[0] === '__complete') return await runCompletion(spec, argv.slice(1), streams, options);
     if (argv[0] === 'completion') return runCompletionScript(spec, argv.slice(1), streams, options);
     const table = optionTableOf(spec);
-    const words = parseFlags(argv, flagTable(table, spec.flagTraits ?? {}), usageHint(spec));
+    const defs = flagTable(table, spec.flagTraits ?? {});
+    const words = parseFlags(argv, defs, usageHint(spec));
     const parsed = typedArgs(words, table.default) as A & CommonArgs & { help?: boolean; version?: boolean };
     // `kubectl lsres options` alone: the global flags, as `kubectl options` prints kubectl's.
     const page = argv.length === 1 && argv[0] === 'options' ? 'options' : parsed.help ? 'help' : undefined;
-    if (page) return await printPage(spec, page, streams);
+    if (page) return await printPage(spec, page, defs, streams);
     if (parsed.version) return printVersion(spec, streams);
     const positional = words.positional;
     const command = words.dashAt === undefined ? [] : positional.slice(words.dashAt);
@@ -105,11 +106,11 @@ function printVersion<A>(spec: PluginSpec<A>, streams: Streams): ExitCode {
 
 const usageHint = <A>(spec: PluginSpec<A>) => `see 'kubectl ${spec.name} --help' for usage`;
 
-/** The help and options pages, rendered from the flags' definitions, which yargs holds. */
-async function printPage<A>(spec: PluginSpec<A>, page: 'help' | 'options', streams: Streams): Promise<ExitCode> {
-  const { parser, definitions } = buildParser(spec, (await import('yargs')).default);
+/** The help and options pages: the flags as pflag reads them (`defs`), described by yargs' definitions. */
+async function printPage<A>(spec: PluginSpec<A>, page: 'help' | 'options', defs: FlagDef[], streams: Streams): Promise<ExitCode> {
+  const { definitions } = buildParser(spec, (await import('yargs')).default);
   const width = wrapWidth(streams.columns, streams.stdoutIsTTY);
-  const flags = flagsForHelp(spec, parser, definitions);
+  const flags = helpFlags(definitions, defs);
   if (page === 'options') streams.stdout.write(renderGlobalOptions(flags, width));
   else streams.stdout.write(renderHelp({ description: spec.description, examples: spec.examples ?? [], usage: spec.usage, flags, optionsCommand: `kubectl ${spec.name} options` }, width));
   return ExitCode.ok;
@@ -154,15 +155,6 @@ export async function parserOptionTable<A>(spec: PluginSpec<A>): Promise<YargsOp
 export async function yargsArgs<A>(spec: PluginSpec<A>, words: ParsedArgs): Promise<Record<string, unknown>> {
   const { _: _positionals, $0: _script, ...args } = (await buildParser(spec, (await import('yargs')).default).parser.parseAsync(canonicalArgv(words), {}, () => undefined)) as Record<string, unknown>;
   return args;
-}
-
-/** The command's flags as pflag sees them, from the parser's own option definitions. */
-function flagTableOf<A>(spec: PluginSpec<A>, parser: Argv<A & CommonArgs>) {
-  return flagTable((parser as unknown as { getOptions(): YargsOptionTable }).getOptions(), spec.flagTraits ?? {});
-}
-
-function flagsForHelp<A>(spec: PluginSpec<A>, parser: Argv<A & CommonArgs>, definitions: FlagDefinition[]): HelpFlag[] {
-  return helpFlags(definitions, flagTableOf(spec, parser));
 }
 
 /** Completion, without yargs: a fresh process on every TAB (option-table.ts). */

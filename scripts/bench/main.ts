@@ -451,6 +451,8 @@ async function main(): Promise<number> {
           row(`\`watchq configmaps -A -o json\` until all ${r.configMaps.toLocaleString('en')} ConfigMaps are handled vs a client-go informer + queue`, 'ms', r.a.wallMs, r.b.wallMs, goal, { theirsLabel: 'client-go' }),
           row('  ↳ peak RSS', 'kB', r.a.peakRssKb, r.b.peakRssKb, { maxRatio: 2.0, text: '≤ 2.0× RSS' }, { theirsLabel: 'client-go' }),
           ...(r.a.cpuMs && r.b.cpuMs ? [row('  ↳ CPU time (user + sys)', 'ms', r.a.cpuMs, r.b.cpuMs, null, { theirsLabel: 'client-go' })] : []),
+          row('  ↳ the same vs client-go on JSON (watchq\'s and kubectl\'s wire format; client-go asks for protobuf)', 'ms', r.json.a.wallMs, r.json.b.wallMs, null, { theirsLabel: 'client-go JSON' }),
+          row('  ↳ peak RSS vs client-go on JSON', 'kB', r.json.a.peakRssKb, r.json.b.peakRssKb, null, { theirsLabel: 'client-go JSON' }),
         );
       } catch (error) {
         failures.push(`sync: ${(error as Error).message}`);

@@ -4,6 +4,11 @@
  * worker printing the same JSON line per key), each timed from spawn until it has printed a line
  * for every ConfigMap in the cluster, then stopped. Peak RSS (VmHWM) and CPU time are read from
  * /proc at that moment, before the kill. The two run interleaved after a warm-up.
+ *
+ * client-go's generated clients ask for protobuf for built-in types (rest.Request's
+ * UseProtobufAsDefault, client-go 1.36), while watchq, like kubectl, speaks JSON. So the pair is
+ * measured twice: against client-go as it comes (the issue's baseline), and against the same
+ * program told to speak JSON (`-wire json`), the like-for-like wire format.
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -60,6 +65,8 @@ export interface WatchqSyncOptions {
 
 export interface WatchqSyncResult extends PairResult {
   configMaps: number;
+  /** watchq against the same client-go program on JSON (`-wire json`). */
+  json: PairResult;
 }
 
 export async function runWatchqSyncBench(o: WatchqSyncOptions): Promise<WatchqSyncResult> {
@@ -82,9 +89,12 @@ export async function runWatchqSyncBench(o: WatchqSyncOptions): Promise<WatchqSy
     await execFileAsync('go', ['build', '-o', bin, '.'], { cwd: goDir, maxBuffer: 16 << 20 });
     const ours: Command = { file: o.watchq, args: ['configmaps', '-A', '-o', 'json', '--kubeconfig', o.kubeconfig], env: o.env };
     const theirs: Command = { file: bin, args: ['--kubeconfig', o.kubeconfig], env: o.env };
+    const theirsOnJson: Command = { ...theirs, args: [...theirs.args, '-wire', 'json'] };
     o.log(`watchq sync: ${configMaps.toLocaleString('en')} ConfigMaps, ${o.warmup} warm-up + ${o.runs} rounds (watchq, client-go)…`);
     const result = await interleave(() => timeToLines(ours, configMaps), () => timeToLines(theirs, configMaps), { runs: o.runs, warmup: o.warmup });
-    return { ...result, configMaps };
+    o.log(`watchq sync: the same against client-go on JSON…`);
+    const json = await interleave(() => timeToLines(ours, configMaps), () => timeToLines(theirsOnJson, configMaps), { runs: o.runs, warmup: o.warmup });
+    return { ...result, configMaps, json };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

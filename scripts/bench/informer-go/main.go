@@ -31,11 +31,22 @@ type line struct {
 
 func main() {
 	kubeconfig := flag.String("kubeconfig", "", "kubeconfig file")
+	wire := flag.String("wire", "default", "wire format: default (client-go's own: protobuf for built-in types) or json (what watchq and kubectl speak)")
 	flag.Parse()
 	config, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(5)
+	}
+	switch *wire {
+	case "default":
+	case "json":
+		// Setting the content type turns off the generated clients' protobuf default.
+		config.ContentType = "application/json"
+		config.AcceptContentTypes = "application/json"
+	default:
+		fmt.Fprintln(os.Stderr, "error: -wire must be default or json")
+		os.Exit(2)
 	}
 	client := kubernetes.NewForConfigOrDie(config)
 	factory := informers.NewSharedInformerFactory(client, 0)

@@ -100,7 +100,8 @@ test.serial('5 API server restarts while objects change: every change is handled
 
 test.serial('410 Gone: after compaction the informer relists and reports what it missed', async (t) => {
   const { kubeconfig } = await ensureCluster();
-  const ns = await createNamespace('faults-gone');
+  // Only ConfigMaps, right after the restarts above: no need to wait for the default ServiceAccount.
+  const ns = await createNamespace('faults-gone', { serviceAccount: false });
   await kubectlOk(['create', 'configmap', 'keep', '-n', ns]);
   await kubectlOk(['create', 'configmap', 'change', '-n', ns, '--from-literal=v=1']);
   await kubectlOk(['create', 'configmap', 'remove', '-n', ns]);
@@ -129,10 +130,8 @@ test.serial('410 Gone: after compaction the informer relists and reports what it
 
 test.serial('a revoked ServiceAccount token: watchq reads the rotated token file and goes on', async (t) => {
   const { server, caFile } = await ensureCluster();
-  // Not createNamespace: right after the restarts above, controllers may take a while to make
-  // the default ServiceAccount, and this test needs only its own.
-  const ns = `faults-token-${Date.now().toString(36)}`;
-  await kubectlOk(['create', 'namespace', ns]);
+  // This test needs only a ServiceAccount of its own.
+  const ns = await createNamespace('faults-token', { serviceAccount: false });
   await kubectlOk(['create', 'serviceaccount', 'watcher', '-n', ns]);
   await kubectlOk(['create', 'rolebinding', 'watcher', '--clusterrole=view', `--serviceaccount=${ns}:watcher`, '-n', ns]);
   // A token bound to a Secret dies with it: that is our revocation.

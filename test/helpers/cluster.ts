@@ -100,12 +100,15 @@ export async function kubectlOk(args: string[], options: KubectlOptions = {}): P
 
 /**
  * Creates a namespace named `<prefix>-<random>` and waits for its `default` ServiceAccount, so
- * pods can be created in it at once. Returns the name.
+ * pods can be created in it at once. Returns the name. `serviceAccount: false` does not wait: for
+ * namespaces without pods, right after API server restarts, when the controller manager's
+ * informers may still be backing off (up to 30 s) before the ServiceAccount controller sees them.
  */
-export async function createNamespace(prefix: string): Promise<string> {
+export async function createNamespace(prefix: string, options: { serviceAccount?: boolean } = {}): Promise<string> {
   const base = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'test';
   const name = `${base}-${crypto.randomBytes(3).toString('hex')}`;
   await kubectlOk(['create', 'namespace', name]);
+  if (options.serviceAccount === false) return name;
   const deadline = Date.now() + 30_000;
   while ((await kubectl(['get', 'serviceaccount', 'default', '-n', name, '-o', 'name'])).code !== 0) {
     if (Date.now() > deadline) throw new Error(`namespace ${name}: the default ServiceAccount did not appear within 30 s`);

@@ -2,10 +2,10 @@
  * `npm run build`: host single executables for every plugins/<name>/main.ts.
  *
  *   dist/bundle/kubectl-<name>.cjs     esbuild bundle (CommonJS, everything inlined)
- *   dist/bin/kubectl-<name>            SEA: the pinned Node (stripped) + the bundle + V8 code cache
+ *   dist/bin/kubectl-<name>            the pinned Bun runtime + the bundle as JavaScriptCore bytecode
  *   dist/bin/kubectl_complete-<name>   completion shim for kubectl's plugin completion
  *
- * Incremental: unchanged inputs skip esbuild, an unchanged bundle skips its SEA build.
+ * Incremental: unchanged inputs skip esbuild, an unchanged bundle skips its compile.
  * Each executable is run once with --version before the build reports success.
  *
  * Usage: node scripts/build.ts [NAME ...] [--force]
@@ -17,10 +17,11 @@ import { parseArgs, promisify } from 'node:util';
 import { bundlePlugins, type BundleResult } from './sea/bundle.ts';
 import { shimScript } from './sea/completion-shim.ts';
 import { makeExecutable, type ExecutableResult } from './sea/executable.ts';
-import { builderNode, checkBuilderNode } from './sea/sea.ts';
-import { strippedNode } from './sea/strip-node.ts';
-import { formatBytes, log, mapLimit, seaConcurrency, seconds, timed, withLock, writeFileAtomic } from './sea/tasks.ts';
-import { binaryName, discoverPlugins, hostTarget, paths, pinnedNodeVersion, shimName, type Target } from './sea/targets.ts';
+import { hardenedRuntime } from './sea/harden-runtime.ts';
+import { fetchRuntimeBinary } from './sea/runtime-binaries.ts';
+import { bunRuntime } from './sea/runtime-integrity.ts';
+import { formatBytes, log, mapLimit, compileConcurrency, seconds, timed, withLock, writeFileAtomic } from './sea/tasks.ts';
+import { binaryName, discoverPlugins, hostTarget, paths, pinnedBunVersion, shimName, type Target } from './sea/targets.ts';
 
 const run = promisify(execFile);
 
@@ -44,7 +45,8 @@ export function selectPlugins(names: readonly string[]): string[] {
 export async function buildHost(plugins: readonly string[], options: { force?: boolean } = {}): Promise<HostBuild> {
   const target = hostTarget();
   if (target === undefined) throw new Error(`no release target for this host (${process.platform}/${process.arch})`);
-  const nodeVersion = await checkBuilderNode(pinnedNodeVersion());
+  const builder = await fetchRuntimeBinary(bunRuntime, target, pinnedBunVersion(), log);
+  const runtime = await hardenedRuntime(builder, target);
 
   // Every plugin is bundled, whichever are asked for: one esbuild run costs about the same, and
   // the next build of another selection finds its bundles up to date.
@@ -60,20 +62,17 @@ export async function buildHost(plugins: readonly string[], options: { force?: b
   if (!bundled.skipped) log(`esbuild: ${all.length} plugins in ${seconds(bundled.millis)}`);
 
   await mkdir(paths.bin, { recursive: true });
-  const base = await strippedNode(target, builderNode(), nodeVersion);
-  log(`node   ${base.note}`);
-  const executables = await mapLimit(bundles, seaConcurrency(), async (bundle) => {
+  const executables = await mapLimit(bundles, compileConcurrency(), async (bundle) => {
     const r = await makeExecutable({
       plugin: bundle.plugin,
       target,
       bundle,
-      nodeBinary: base.path,
-      nodeVersion,
+      builder,
+      runtime,
       output: join(paths.bin, binaryName(bundle.plugin, target)),
-      useCodeCache: true,
       force: options.force ?? false,
     });
-    log(`sea    ${r.output}: ${formatBytes(r.bytes)}, ${r.skipped ? 'up to date' : `${r.how} in ${seconds(r.millis)}`}`);
+    log(`exe    ${r.output}: ${formatBytes(r.bytes)}, ${r.skipped ? 'up to date' : `${r.how} in ${seconds(r.millis)}`}`);
     return r;
   });
 

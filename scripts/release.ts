@@ -11,9 +11,9 @@
  *   dist/krew-index/                                       git repository, plugins/<name>.yaml,
  *                                                          one commit per release (sea/krew-index.ts)
  *
- * Official Node binaries come from npm (see sea/node-binaries.ts). The host target reuses the
- * host build (with V8 code cache); the others are built without it. macOS binaries are ad-hoc
- * signed and their signatures checked. RELEASE_BASE_URL sets the download URL in the manifests
+ * Each executable is Bun's runtime for its target (from npm, pinned: sea/runtime-binaries.ts)
+ * with the plugin's bundle as bytecode, compiled by the host's Bun. The host target reuses the
+ * host build. macOS binaries' ad-hoc signatures are checked. RELEASE_BASE_URL sets the download URL in the manifests
  * (default: the GitHub release of the version).
  *
  * --release-version X releases X instead of package.json's version: the plugins are bundled
@@ -38,18 +38,18 @@ import { shimScript } from './sea/completion-shim.ts';
 import { makeExecutable } from './sea/executable.ts';
 import { defaultIndexUrl, writeIndex, type IndexUpdate } from './sea/krew-index.ts';
 import { checkManifest, downloadUrlProblem, releaseBaseUrl, renderManifest, type ReleasedArchive } from './sea/krew-manifest.ts';
-import { fetchNodeBinary } from './sea/node-binaries.ts';
-import { strippedNode } from './sea/strip-node.ts';
+import { hardenedRuntime } from './sea/harden-runtime.ts';
+import { fetchRuntimeBinary } from './sea/runtime-binaries.ts';
+import { bunRuntime } from './sea/runtime-integrity.ts';
 import { signChecksums } from './sea/sign-checksums.ts';
-import { builderNode, checkBuilderNode } from './sea/sea.ts';
-import { formatBytes, log, mapLimit, seaConcurrency, seconds, table, withLock, writeFileAtomic } from './sea/tasks.ts';
+import { formatBytes, log, mapLimit, compileConcurrency, seconds, table, withLock, writeFileAtomic } from './sea/tasks.ts';
 import {
   archiveName,
   binaryName,
   findTarget,
   hostTarget,
   paths,
-  pinnedNodeVersion,
+  pinnedBunVersion,
   releaseLayout,
   releaseVersion,
   repoRoot,
@@ -146,14 +146,14 @@ async function releaseLocked(options: ReleaseOptions): Promise<ReleaseResult> {
   const baseUrl = (options.baseUrl ?? releaseBaseUrl(version)).replace(/\/+$/, '');
   const urlProblem = downloadUrlProblem(`${baseUrl}/x`, options.allowLoopbackHttp);
   if (urlProblem !== undefined) throw new Error(`download URL ${baseUrl} (RELEASE_BASE_URL): ${urlProblem}`);
-  const nodeVersion = pinnedNodeVersion();
+  const bunVersion = pinnedBunVersion();
   const { plugins, targets } = options;
   const force = options.force ?? false;
-  log(`release v${version}: ${plugins.join(', ')} for ${targets.map(targetName).join(', ')} (Node ${nodeVersion})`);
+  log(`release v${version}: ${plugins.join(', ')} for ${targets.map(targetName).join(', ')} (Bun ${bunVersion})`);
 
   // package.json's version: the host build (dist/bin, shared with `npm run build`: take turns
   // with it) is the host target's executable. Another version: bundled apart with it embedded,
-  // and the host target is built like the others (with the code cache, as it runs here).
+  // and the host target is built like the others.
   const host = hostTarget();
   let bundles: readonly BundleResult[];
   let reuseHostBuild = false;
@@ -164,29 +164,16 @@ async function releaseLocked(options: ReleaseOptions): Promise<ReleaseResult> {
     const bundled = await bundlePlugins(plugins, { outdir: layout.bundle, stateDir: layout.state, version, force });
     bundles = bundled.results;
     log(`bundle ${plugins.length} plugins as v${version}${bundled.skipped ? ' (up to date)' : ` in ${seconds(bundled.millis)}`}`);
-    if (host !== undefined && targets.includes(host)) await checkBuilderNode(nodeVersion);
   }
-  // The host target never needs npm's binary: the builder Node is the same pinned version.
-  const fromNpm = targets.filter((t) => t !== host);
-  const nodeBinaries = new Map(
-    await Promise.all(fromNpm.map(async (t) => [targetName(t), await fetchNodeBinary(t, nodeVersion, log)] as const)),
-  );
-  // Every base binary stripped of its symbols (strip-node.ts), once per binary.
-  const bases = new Map(
-    await Promise.all(
-      targets
-        .filter((t) => !(t === host && reuseHostBuild))
-        .map(async (t) => {
-          const base = await strippedNode(t, t === host ? builderNode() : nodeBinaries.get(targetName(t))!, nodeVersion);
-          log(`node   ${targetName(t)}: ${base.note}`);
-          return [targetName(t), base.path] as const;
-        }),
-    ),
+  if (host === undefined) throw new Error(`no release target for this host (${process.platform}/${process.arch}): Bun compiles on one of ${targetName(targets[0]!)}, …`);
+  const builder = await fetchRuntimeBinary(bunRuntime, host, bunVersion, log);
+  const runtimes = new Map(
+    await Promise.all(targets.map(async (t) => [targetName(t), await hardenedRuntime(await fetchRuntimeBinary(bunRuntime, t, bunVersion, log), t)] as const)),
   );
 
   // Every executable into <stage>/<target>/.
   const jobs = targets.flatMap((target) => plugins.map((plugin) => ({ target, plugin })));
-  const staged = await mapLimit(jobs, seaConcurrency(), async ({ target, plugin }) => {
+  const staged = await mapLimit(jobs, compileConcurrency(), async ({ target, plugin }) => {
     const output = join(layout.stage, targetName(target), binaryName(plugin, target));
     await mkdir(join(layout.stage, targetName(target)), { recursive: true });
     if (target === host && reuseHostBuild) {
@@ -206,14 +193,13 @@ async function releaseLocked(options: ReleaseOptions): Promise<ReleaseResult> {
       plugin,
       target,
       bundle,
-      nodeBinary: bases.get(targetName(target))!,
-      nodeVersion,
+      builder,
+      runtime: runtimes.get(targetName(target))!,
       output,
-      useCodeCache: target === host,
       force,
       stateDir: layout.state,
     });
-    log(`sea    ${targetName(target)}/${binaryName(plugin, target)}: ${r.skipped ? 'up to date' : `${r.how} in ${seconds(r.millis)}`}`);
+    log(`exe    ${targetName(target)}/${binaryName(plugin, target)}: ${r.skipped ? 'up to date' : `${r.how} in ${seconds(r.millis)}`}`);
     return { target, plugin, output };
   });
 
@@ -221,7 +207,7 @@ async function releaseLocked(options: ReleaseOptions): Promise<ReleaseResult> {
   await mkdir(layout.release, { recursive: true });
   const mtime = await archiveMtime();
   const license = await readFile(paths.license);
-  const files = await mapLimit(staged, seaConcurrency(), async ({ target, plugin, output }) => {
+  const files = await mapLimit(staged, compileConcurrency(), async ({ target, plugin, output }) => {
     const fileName = archiveName(plugin, version, target);
     const path = join(layout.release, fileName);
     const shim = shimScript(plugin, target);

@@ -32,7 +32,7 @@ import { clusterPaths } from '../cluster/paths.ts';
 import { prepareContexts } from './contexts.ts';
 import { prepareExecCredential } from './exec-credential.ts';
 import { createFloor, type FloorSample } from './floor.ts';
-import { buildNodeFloor } from './node-floor.ts';
+import { buildRuntimeFloor } from './runtime-floor.ts';
 import { interleave, type PairResult, type Runner } from './interleave.ts';
 import { capture, defaultRssMethod, measure, type Command, type MeasureOptions, type RssMethod } from './measure.ts';
 import { formatProfile, profilePlugin, type ProfileSummary } from './profile.ts';
@@ -265,15 +265,15 @@ async function main(): Promise<number> {
       const coldRow = wallRow('`dynget aiops`, cold discovery cache vs `kubectl get myresources` (fresh `--cache-dir`)', rc, { maxRatio: 1.0, text: '≤ 1.0× wall' });
       const warmRow = wallRow('`dynget aiops`, warm discovery cache vs `kubectl get myresources`', rw, { maxRatio: 0.8, text: '≤ 0.8× wall' });
       rows.push(coldRow, warmRow, rssRow('  ↳ peak RSS (warm)', rw, null), ...cpuRow(rw).map((x) => ({ ...x, measure: '  ↳ CPU time (warm)' })));
-      // The runtime's own floor for this call: a Node single executable doing only its request.
+      // The runtime's own floor for this call: a single executable of ours doing only its request.
       try {
-        const floor = await buildNodeFloor(paths.kubeconfig, dns, join(scratch, 'node-floor'));
+        const floor = await buildRuntimeFloor(paths.kubeconfig, dns, join(scratch, 'runtime-floor'));
         const floorCommand = cmd(floor.file, floor.args);
-        const rf = await runPair({ ...warm, key: 'nodeFloor', skipCheck: true, ours: timed(floorCommand), oursCommand: floorCommand }, 'node floor');
-        rows.push(wallRow('  ↳ for scale: a Node single executable doing only that request (TLS with the client certificate, one GET) vs `kubectl get myresources`', rf, null));
+        const rf = await runPair({ ...warm, key: 'runtimeFloor', skipCheck: true, ours: timed(floorCommand), oursCommand: floorCommand }, 'runtime floor');
+        rows.push(wallRow('  ↳ for scale: a Bun single executable doing only that request (TLS with the client certificate, one GET) vs `kubectl get myresources`', rf, null));
       } catch (error) {
-        failures.push(`node floor: ${(error as Error).message}`);
-        log(`node floor: FAILED: ${(error as Error).message}`);
+        failures.push(`runtime floor: ${(error as Error).message}`);
+        log(`runtime floor: FAILED: ${(error as Error).message}`);
       }
       const coldEnv = { ...env, KUBECACHEDIR: join(scratch, 'profile-cold-never-written') };
       missed(coldRow, { key: 'dyngetCold', plugin: 'dynget', args: oursArgs, env: coldEnv });

@@ -1,36 +1,40 @@
 /**
- * One plugin for one target: bundle + Node binary -> SEA executable, ad-hoc signed and checked
- * for macOS. Skipped when the last build had the same inputs (a stamp beside the output records
- * them), since each build reads and writes ~150 MB.
+ * One plugin for one target: the plugin's ES module bundle + the target's pinned Bun runtime ->
+ * a single executable (`bun build --compile`), with JavaScriptCore bytecode, macOS ones checked
+ * for their ad-hoc signature. Skipped when the last build had the same inputs (a stamp beside
+ * the output records them), since each build reads and writes ~110 MB.
+ *
+ * The executables read no configuration of Bun's from where they run: `.env`, `bunfig.toml`,
+ * `tsconfig.json` and `package.json` autoloading are all off (`compileFlags`). Bun's
+ * environment hooks that cannot be turned off at build time are handled at start-up
+ * (shared/cli/runtime-environment.ts).
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import type { BundleResult } from './bundle.ts';
+import { chmod, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { OPTIONAL_EXTERNALS, type BundleResult } from './bundle.ts';
 import { checkFile } from './macho-check.ts';
 import { signFile } from './macho-sign.ts';
-import { buildSea, builderNode } from './sea.ts';
-import { trainCodeCache } from './train-code-cache.ts';
-import { binaryName, paths, targetName, type Target } from './targets.ts';
+import { paths, targetName, type Target } from './targets.ts';
 import { writeFileAtomic } from './tasks.ts';
+
+const run = promisify(execFile);
 
 export interface ExecutableJob {
   plugin: string;
   target: Target;
   bundle: BundleResult;
-  /** The official Node binary to inject into. */
-  nodeBinary: string;
-  nodeVersion: string;
+  /** The pinned Bun of the host, which compiles. */
+  builder: string;
+  /** The pinned Bun of the target, which the executable is made of. */
+  runtime: string;
   output: string;
-  /**
-   * Embed a code cache trained on the plugin's everyday call (train-code-cache.ts): only where
-   * the builder's V8 is the target's, i.e. the host build.
-   */
-  useCodeCache: boolean;
   /** Build even when the stamp says the output is up to date. */
   force?: boolean;
-  /** Where the stamp and SEA config go (default dist/.state). */
+  /** Where the stamp goes (default dist/.state). */
   stateDir?: string;
 }
 
@@ -39,11 +43,11 @@ export interface ExecutableResult {
   bytes: number;
   skipped: boolean;
   millis: number;
-  /** What was done, for the log: "build-sea", "build-sea + ad-hoc signature (N pages checked)". */
+  /** What was done, for the log: "bun build --compile", "… + ad-hoc signature (N pages checked)". */
   how: string;
 }
 
-/** What the last build of an executable recorded beside it (dist/.state/sea-<target>-<file>.json). */
+/** What the last build of an executable recorded beside it (dist/.state/exe-<target>-<file>.json). */
 export interface Stamp {
   key: string;
   bytes: number;
@@ -52,27 +56,41 @@ export interface Stamp {
   bundleSha256: string;
 }
 
+/**
+ * `bun build --compile` flags of every executable: bytecode (JavaScriptCore compiles nothing at
+ * start-up that the build compiled), and nothing read from the working directory at run time.
+ */
+export function compileFlags(target: Target): string[] {
+  return [
+    '--compile',
+    '--bytecode',
+    '--minify',
+    '--format=cjs',
+    `--target=${target.bunTarget}`,
+    '--no-compile-autoload-dotenv',
+    '--no-compile-autoload-bunfig',
+    '--no-compile-autoload-tsconfig',
+    '--no-compile-autoload-package-json',
+    ...OPTIONAL_EXTERNALS.map((name) => `--external=${name}`),
+  ];
+}
+
 /** Bump when the way executables are made changes, so old stamps no longer match. */
-const RECIPE = 4;
+const RECIPE = 5;
 
 export const stampPath = (target: Target, output: string, stateDir: string = paths.state): string =>
-  join(stateDir, `sea-${targetName(target)}-${basename(output)}.json`);
-
-/** The training's own code: a change to it retrains (the calls, the server, the runner). */
-const trainingSources = ['train-code-cache.ts', 'train-main.ts', 'commonjs-wrapper.ts'].map((f) => join(import.meta.dirname, f));
+  join(stateDir, `exe-${targetName(target)}-${basename(output)}.json`);
 
 async function stampKey(job: ExecutableJob): Promise<string> {
-  const node = await stat(job.nodeBinary);
-  const training = job.useCodeCache ? await Promise.all(trainingSources.map(async (f) => createHash('sha256').update(await readFile(f)).digest('hex'))) : null;
+  const [builder, runtime] = await Promise.all([stat(job.builder), stat(job.runtime)]);
   return createHash('sha256')
     .update(
       JSON.stringify({
         recipe: RECIPE,
+        flags: compileFlags(job.target),
         bundle: job.bundle.sha256,
-        assets: job.bundle.assetsSha256,
-        node: [job.nodeBinary, node.size, node.mtimeMs, job.nodeVersion],
-        useCodeCache: job.useCodeCache,
-        training,
+        builder: [job.builder, builder.size, builder.mtimeMs],
+        runtime: [job.runtime, runtime.size, runtime.mtimeMs],
       }),
     )
     .digest('hex');
@@ -90,43 +108,35 @@ export async function makeExecutable(job: ExecutableJob): Promise<ExecutableResu
     }
   }
   await mkdir(stateDir, { recursive: true });
+  await mkdir(dirname(job.output), { recursive: true });
   // Built under a temporary name and renamed when complete: a running copy is never overwritten.
-  const tmp = `${job.output}.tmp-${process.pid}`;
-  const workDir = join(stateDir, 'sea', targetName(job.target));
-  const cache = join(workDir, `${binaryName(job.plugin)}.cache`);
-  const identity = join(workDir, `${binaryName(job.plugin)}.json`);
-  await mkdir(workDir, { recursive: true });
-  await writeFile(identity, JSON.stringify({ name: job.plugin }));
-  if (job.useCodeCache) await trainCodeCache({ plugin: job.plugin, bundle: job.bundle.outfile, output: cache, node: builderNode() });
-  const injector = await buildSea(
-    {
-      main: job.bundle.seaMain,
-      assets: { ...job.bundle.assets, 'plugin.json': identity, 'plugin.cjs': job.bundle.outfile, ...(job.useCodeCache ? { 'plugin.cache': cache } : {}) },
-      executable: job.nodeBinary,
-      output: tmp,
-      // The main script is a few lines: the plugin's own cache is the asset.
-      useCodeCache: false,
-      workDir,
-      macho: job.target.os === 'darwin',
-    },
-    job.nodeVersion,
-  );
-  let how = injector + (job.useCodeCache ? ' with a trained code cache' : '');
+  // Bun adds .exe to a Windows output that lacks it.
+  const tmp = `${job.output}.tmp-${process.pid}${job.target.exeSuffix}`;
+  let how = 'bun build --compile --bytecode';
   try {
+    await run(job.builder, ['build', ...compileFlags(job.target), `--compile-executable-path=${job.runtime}`, job.bundle.outfile, '--outfile', tmp], {
+      maxBuffer: 16 << 20,
+      // The builder reads no bunfig.toml or .env of the directory it runs in.
+      cwd: dirname(job.bundle.outfile),
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', BUN_INSTALL_CACHE_DIR: join(stateDir, 'bun-cache'), NO_COLOR: '1' },
+    });
     if (job.target.os === 'darwin') {
-      const signed = await signFile(tmp, { identifier: binaryName(job.plugin) });
-      const report = await checkFile(tmp, { requireAdhoc: true });
+      let report = await checkFile(tmp, { requireAdhoc: true });
       if (!report.ok) {
-        throw new Error(`the ad-hoc signature of ${job.output} does not check out:\n  ${report.problems.join('\n  ')}`);
+        const signed = await signFile(tmp, { identifier: basename(job.output) });
+        report = await checkFile(tmp, { requireAdhoc: true });
+        how += `, ad-hoc signed by us (${signed.codeSlots} pages)`;
       }
-      how += `, ad-hoc signed and checked (${signed.codeSlots} pages)`;
+      if (!report.ok) throw new Error(`the ad-hoc signature of ${job.output} does not check out:\n  ${report.problems.join('\n  ')}`);
+      how += ', signature checked';
     }
     await chmod(tmp, 0o755);
     await rename(tmp, job.output);
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(`building ${job.output} failed${stderr ? `: ${stderr}` : `: ${(error as Error).message}`}`, { cause: error });
   } finally {
     await rm(tmp, { force: true });
-    await rm(cache, { force: true });
-    await rm(identity, { force: true });
   }
   const bytes = (await stat(job.output)).size;
   await writeFileAtomic(stamp, JSON.stringify({ key, bytes, how, bundleSha256: job.bundle.sha256 } satisfies Stamp));

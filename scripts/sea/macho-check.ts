@@ -97,7 +97,8 @@ export function checkMachO(image: Buffer, options: CheckOptions = {}): CheckRepo
     problems.push(`CodeDirectory hash type ${cd.hashType} size ${cd.hashSize}, expected SHA-256 (2, 32)`);
     return report();
   }
-  if (cd.pageSizeBits !== PAGE_SIZE_BITS) problems.push(`page size 2^${cd.pageSizeBits}, expected 2^12`);
+  // 4 KiB pages (ours, Go's linker, Bun's ad-hoc signature) or 16 KiB (Apple's tools sign arm64 so: Bun's release).
+  if (cd.pageSizeBits !== PAGE_SIZE_BITS && cd.pageSizeBits !== 14) problems.push(`page size 2^${cd.pageSizeBits}, expected 2^12 or 2^14`);
   if (options.requireAdhoc === true && (cd.flags & CS_ADHOC) === 0) {
     problems.push(`CodeDirectory flags 0x${cd.flags.toString(16)} lack adhoc (0x2)`);
   }

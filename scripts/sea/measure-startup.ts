@@ -1,7 +1,7 @@
 /**
  * Start-up time of the built executables beside kubectl's: the median wall time of N runs of
  * `dist/bin/kubectl-<name> --version` and of `kubectl version --client` (files in the page
- * cache: "cold" means a new process, not a cold disk). The pinned `node -e 0` is the floor.
+ * cache: "cold" means a new process, not a cold disk). The pinned `bun -e 0` is the floor.
  *
  * Usage: node scripts/sea/measure-startup.ts [--runs N] [NAME ...]
  */
@@ -10,9 +10,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { builderNode } from './sea.ts';
+import { runtimeBinaryPath } from './runtime-binaries.ts';
+import { bunRuntime } from './runtime-integrity.ts';
 import { table } from './tasks.ts';
-import { binaryName, discoverPlugins, paths } from './targets.ts';
+import { binaryName, discoverPlugins, hostTarget, paths, pinnedBunVersion } from './targets.ts';
 
 export interface StartupSample {
   label: string;
@@ -75,7 +76,7 @@ function main(argv: string[]): void {
   }
   const kubectl = findKubectl();
   if (kubectl !== undefined) samples.push(measure('kubectl version --client', kubectl, ['version', '--client'], runs));
-  samples.push(measure('node -e 0 (pinned Node, the floor)', builderNode(), ['-e', '0'], runs));
+  samples.push(measure('bun -e 0 (pinned Bun, the floor)', runtimeBinaryPath(bunRuntime, hostTarget()!, pinnedBunVersion()), ['-e', '0'], runs));
   const ms = (v: number) => `${v.toFixed(0)} ms`;
   process.stdout.write(
     `${table([

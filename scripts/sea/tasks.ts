@@ -20,8 +20,8 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return results;
 }
 
-/** Concurrent SEA builds: each reads and writes a ~150 MB binary, mostly on one core. */
-export const seaConcurrency = (): number =>
+/** Concurrent compiles: each reads and writes a ~110 MB binary, mostly on one core. */
+export const compileConcurrency = (): number =>
   Number(process.env['KUBECTL_PLUGINS_JOBS'] ?? '') || Math.max(2, availableParallelism());
 
 export const seconds = (millis: number): string => `${(millis / 1000).toFixed(1)} s`;

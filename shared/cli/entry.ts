@@ -5,14 +5,14 @@
  * The plugin's code (its command, yargs, the client) is loaded only after `--version` had its
  * chance: that answer needs none of it, and start-up is most of what it costs.
  */
-import { ignoreNodeVariables } from './node-environment.ts';
+import { ignoreRuntimeVariables } from './runtime-environment.ts';
 import { preloadTls } from './preload-tls.ts';
 import type { PluginSpec } from './run-plugin.ts';
 import { processStreams } from './streams.ts';
 import { bareVersionLine } from './version-flag.ts';
 
 export function main<A>(name: string, load: () => Promise<PluginSpec<A>>): void {
-  ignoreNodeVariables(process.env);
+  ignoreRuntimeVariables(process.env);
   const argv = process.argv.slice(2);
   const versionLine = bareVersionLine(name, argv, process.env);
   if (versionLine !== undefined) {

@@ -8,10 +8,10 @@
  * are read while the plugin reads its flags, kubeconfig and discovery cache.
  *
  * Not for calls that make no request (completion, help pages, a client dry run), and not when
- * NODE_DEBUG would print TLS material (the run refuses to start then: node-environment.ts).
+ * NODE_DEBUG would print TLS material (the run refuses to start then: runtime-environment.ts).
  */
 import { dryRunBare, dryRunStrategy } from './dry-run.ts';
-import { sensitiveDebug } from './node-environment.ts';
+import { sensitiveDebug } from './runtime-environment.ts';
 
 /** A word that asks for a help page or for a client dry run (its values as dry-run.ts reads them). */
 function sendsNothing(word: string): boolean {

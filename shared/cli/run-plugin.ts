@@ -17,7 +17,8 @@ import { completionScript } from '../completion/shell-scripts.ts';
 import { installKubectlShim } from '../completion/install-shim.ts';
 import { completionHelpPage } from '../completion/completion-help.ts';
 import { outputFormats } from '../output/formats.ts';
-import { checkNodeEnvironment } from './node-environment.ts';
+import { checkRuntimeEnvironment } from './runtime-environment.ts';
+import { closeConnections } from '../kube/rest-client.ts';
 import { oneLineMessage } from './terminal-text.ts';
 import { nameRejectedCredentials } from './credential-hint.ts';
 import { recordDefinitions, type FlagDefinition } from './flag-definitions.ts';
@@ -67,7 +68,7 @@ export async function runPlugin<A>(spec: PluginSpec<A>, argv: string[], streams:
   let verbosity = 0;
   let factory: Factory | undefined;
   try {
-    checkNodeEnvironment(options.env ?? process.env);
+    checkRuntimeEnvironment(options.env ?? process.env);
     if (argv[0] === '__complete') return await runCompletion(spec, argv.slice(1), streams, options);
     if (argv[0] === 'completion') return runCompletionScript(spec, argv.slice(1), streams, options);
     const table = optionTableOf(spec);
@@ -94,8 +95,10 @@ export async function runPlugin<A>(spec: PluginSpec<A>, argv: string[], streams:
     return code ?? ExitCode.ok;
   } catch (error) {
     // Whatever a signal cut short (a request, a wait) ends as an interruption, not a failure.
-    if (options.signal?.aborted && !(error instanceof InterruptedError)) return reportError(new InterruptedError(options.signal.reason), streams, verbosity);
-    return reportError(error, streams, verbosity, factory && { factory, roleName: spec.name });
+    if (options.signal?.aborted && !(error instanceof InterruptedError)) return await reportError(new InterruptedError(options.signal.reason), streams, verbosity);
+    return await reportError(error, streams, verbosity, factory && { factory, roleName: spec.name });
+  } finally {
+    if (factory !== undefined) await closeConnections();
   }
 }
 

@@ -4,7 +4,7 @@
  * Any other form, or NODE_DEBUG (which runPlugin refuses), goes to the parser, whose --version
  * prints the same line.
  */
-import { sensitiveDebug } from './node-environment.ts';
+import { sensitiveDebug } from './runtime-environment.ts';
 import { version } from '../version.ts';
 
 export function bareVersionLine(name: string, argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {

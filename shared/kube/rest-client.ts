@@ -63,6 +63,7 @@ export function createRestClient(config: RestConfig, options: RestClientOptions 
     if (agent) void agent.agent.then(retire, () => {});
     const created = proxy ? createProxyAgent(proxy.url, { ca: config.ca, rejectUnauthorized: !config.insecureSkipTlsVerify }) : Promise.resolve(secure ? new (process.getBuiltinModule('node:https').Agent)({ keepAlive: true, maxSockets: 64 }) : new (process.getBuiltinModule('node:http').Agent)({ keepAlive: true }));
     agent = { cert: auth.cert, key: auth.key, agent: created };
+    openAgents.add(created);
     return created;
   };
 
@@ -172,6 +173,20 @@ function decoded(res: http.IncomingMessage): Readable {
   const gunzip = process.getBuiltinModule('node:zlib').createGunzip();
   res.on('error', (error) => gunzip.destroy(error));
   return res.pipe(gunzip);
+}
+
+/** Every agent a client of this process made, until closeConnections() closes it. */
+const openAgents = new Set<Promise<http.Agent>>();
+
+/**
+ * Closes every connection the clients of this process keep open, idle or not: called when a run
+ * ends, so the process exits on its own whatever the runtime does with an idle socket (Bun kept
+ * the outer socket of a TLS tunnel through an https proxy referenced, and the process running).
+ */
+export async function closeConnections(): Promise<void> {
+  const agents = [...openAgents];
+  openAgents.clear();
+  for (const created of agents) (await created.catch(() => undefined))?.destroy();
 }
 
 /**

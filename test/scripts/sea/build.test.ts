@@ -12,8 +12,7 @@ import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { esbuildOptions, eagerInputs } from '../../../scripts/sea/bundle.ts';
 import { shimScript } from '../../../scripts/sea/completion-shim.ts';
-import { describeExecutable } from '../../../scripts/sea/node-binaries.ts';
-import { builderNode } from '../../../scripts/sea/sea.ts';
+import { describeExecutable } from '../../../scripts/sea/runtime-binaries.ts';
 import { binaryName, discoverPlugins, hostTarget, paths, releaseVersion, repoRoot, shimName } from '../../../scripts/sea/targets.ts';
 
 const run = promisify(execFile);
@@ -71,15 +70,15 @@ test('the esbuild options bundle an ESM dependency tree to CommonJS that runs, k
         'void main();',
       ].join('\n'),
     );
-    const options = esbuildOptions([], dir, undefined, []);
+    const options = esbuildOptions([], dir);
     const result = await esbuild.build({ ...options, entryPoints: { probe: join(dir, 'entry.ts') } });
     const out = join(dir, 'probe.cjs');
     const eager = eagerInputs(result.metafile!, join(dir, 'entry.ts').slice(repoRoot.length + 1));
     t.false([...eager].some((p) => p.includes('node_modules/yaml/')), 'yaml is not evaluated at start-up');
     t.true([...eager].some((p) => p.includes('node_modules/yargs/')));
-    const plain = JSON.parse((await run(builderNode(), [out])).stdout) as Record<string, unknown>;
+    const plain = JSON.parse((await run(process.execPath, [out])).stdout) as Record<string, unknown>;
     t.deepEqual(plain, { url: true, loaded: 'not loaded', name: 'ProbeError' }, 'keepNames keeps class names');
-    const lazy = JSON.parse((await run(builderNode(), [out, '--lazy'])).stdout) as Record<string, unknown>;
+    const lazy = JSON.parse((await run(process.execPath, [out, '--lazy'])).stdout) as Record<string, unknown>;
     t.is(lazy['loaded'], 'function');
   } finally {
     await rm(dir, { recursive: true, force: true });

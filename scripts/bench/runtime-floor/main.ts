@@ -1,7 +1,7 @@
 /**
- * The runtime's floor for one small call: a single executable of the pinned Node that does only
+ * The runtime's floor for one small call: a single executable of the pinned runtime (Bun) that does only
  * the request of `dynget aiops` (TLS with the kubeconfig's CA and client certificate, one GET of
- * the Table), no flags, no kubeconfig parsing, no output. Built and run by node-floor.ts.
+ * the Table), no flags, no kubeconfig parsing, no output. Built and run by runtime-floor.ts.
  *
  *   kubectl-floor URL CA_FILE CERT_FILE KEY_FILE
  */

@@ -26,12 +26,14 @@ export interface PluginRunOptions {
   input?: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  /** The working directory (default: the test's). */
+  cwd?: string;
 }
 
 export function runPlugin(name: string, args: string[], options: PluginRunOptions = {}): Promise<PluginResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(pluginPath(name), args, { env: options.env ?? { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(pluginPath(name), args, { env: options.env ?? { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -1,11 +1,13 @@
 /**
- * Hostile files and environments (issue 20), against the built executables: special files and
- * deep nesting in `mkdeploy -f`, Node's environment variables, a password in the server URL.
+ * Hostile files and environments (issues 20, 25), against the built executables: special files and
+ * deep nesting in `mkdeploy -f`, the runtime's environment variables and configuration files, a
+ * password in the server URL.
  * Each case was reproduced against the executables before the fix (noted per test).
  */
 import test from 'ava';
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureCluster, kubectlOk } from '../helpers/cluster.ts';
@@ -62,15 +64,80 @@ test('deep JSON on stdin: exit 2 before parsing', async (t) => {
   assertFailure(t, r, { code: 2, error: /^<stdin>: line 1: nested more than 500 levels deep/ });
 });
 
-// Before: NODE_OPTIONS=--require ran the file inside every plugin.
-test('NODE_OPTIONS is ignored by the executables: no --require, no --tls-min-v1.0', async (t) => {
-  const marker = path.join(dir, 'required-ran');
-  const script = path.join(dir, 'evil.cjs');
-  fs.writeFileSync(script, `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran')\n`);
-  const r = await runPlugin('lsres', ['--version'], { env: env({ NODE_OPTIONS: `--require ${script} --tls-min-v1.0` }) });
+// The runtime's own hooks (README, Security): each row changed what the executable did before
+// (scripts/sea/harden-runtime.ts, shared/cli/runtime-environment.ts): a preload ran before our
+// code, BUN_BE_BUN made it the bun CLI, BUN_INSPECT with ?wait=1 blocked it waiting for a
+// debugger, a bad synthetic memory limit panicked it. Now each changes nothing.
+const marker = path.join(dir, 'preload-ran');
+const evil = path.join(dir, 'evil.cjs');
+fs.writeFileSync(evil, `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran')\n`);
+const hooks: Array<[string, NodeJS.ProcessEnv]> = [
+  ['NODE_OPTIONS --require, --tls-min-v1.0', { NODE_OPTIONS: `--require ${evil} --tls-min-v1.0` }],
+  ['BUN_OPTIONS --preload', { BUN_OPTIONS: `--preload ${evil}` }],
+  ['BUN_OPTIONS -r, --import, --cwd, --inspect-wait', { BUN_OPTIONS: `-r ${evil} --import ${evil} --cwd /nonexistent --inspect-wait=127.0.0.1:9` }],
+  ['BUN_BE_BUN', { BUN_BE_BUN: '1' }],
+  ['BUN_INSPECT (waiting for a debugger)', { BUN_INSPECT: 'ws://127.0.0.1:9/x?wait=1' }],
+  ['BUN_INSPECT_PRELOAD', { BUN_INSPECT_PRELOAD: evil }],
+  ['BUN_GARBAGE_COLLECTOR_LEVEL, BUN_FEATURE_FLAG_SYNTHETIC_MEMORY_LIMIT', { BUN_GARBAGE_COLLECTOR_LEVEL: '2', BUN_FEATURE_FLAG_SYNTHETIC_MEMORY_LIMIT: 'not-a-size' }],
+  ['BUN_FEATURE_FLAG_DISABLE_IPV4', { BUN_FEATURE_FLAG_DISABLE_IPV4: '1' }],
+];
+for (const [name, extra] of hooks) {
+  test.serial(`${name}: changes nothing, runs nothing`, async (t) => {
+    fs.rmSync(marker, { force: true });
+    const r = await runPlugin('lsres', ['--help'], { env: env(extra), timeoutMs: 20_000 });
+    t.is(r.code, 0, r.stderr);
+    t.regex(r.stdout, /^List pods, deployments and services/);
+    t.is(r.stderr, '');
+    t.false(fs.existsSync(marker), 'the preloaded script ran');
+  });
+}
+
+test('BUN_INSPECT_CONNECT_TO: no connection is made to it', async (t) => {
+  const server = net.createServer();
+  let connections = 0;
+  server.on('connection', (socket) => {
+    connections++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  const port = (server.address() as net.AddressInfo).port;
+  const r = await runPlugin('lsres', ['--help'], { env: env({ BUN_INSPECT_CONNECT_TO: `ws://127.0.0.1:${port}/x` }), timeoutMs: 20_000 });
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /^kubectl-lsres v?\d/);
-  t.false(fs.existsSync(marker), 'the --require script ran');
+  t.is(connections, 0);
+});
+
+test('BUN_JSC_* (JavaScriptCore options): exit 5 in one line, before any kubeconfig is read', async (t) => {
+  const r = await runPlugin('lsres', ['pods', '--kubeconfig', path.join(dir, 'never-read')], { env: env({ BUN_JSC_useJIT: '0' }) });
+  assertFailure(t, r, { code: 5, error: /^BUN_JSC_useJIT would change how the JavaScript engine runs this plugin \(JavaScriptCore's options\): unset it$/ });
+});
+
+test('BUN_CONFIG_VERBOSE_FETCH=curl prints no request, no token', async (t) => {
+  const { server, caFile } = await ensureCluster();
+  const token = (await kubectlOk(['create', 'token', 'default', '-n', 'default', '--duration=10m'])).trim();
+  const file = writeKubeconfig(dir, 'verbose-fetch.kubeconfig', { server, caFile, user: { token } });
+  // The default ServiceAccount may not list pods: the request is made (with the token), refused, explained.
+  const r = await runPlugin('lsres', ['--kubeconfig', file, 'pods', '-n', 'default'], { env: env({ BUN_CONFIG_VERBOSE_FETCH: 'curl' }) });
+  t.is(r.code, 3, r.stderr);
+  t.regex(r.stderr, /^error: pods is forbidden/);
+  t.notRegex(r.stderr, /curl|https:\/\/|Bearer/);
+  assertNoSecrets(t, r, [token, 'Authorization']);
+});
+
+test('.env, bunfig.toml, tsconfig.json and package.json in the working directory are not read', async (t) => {
+  const cwd = path.join(dir, 'runtime-config');
+  fs.mkdirSync(cwd, { recursive: true });
+  // Loaded, .env's NODE_DEBUG would make the plugin refuse (exit 5); bunfig.toml would preload.
+  fs.writeFileSync(path.join(cwd, '.env'), 'NODE_DEBUG=http\nBUN_JSC_useJIT=0\n');
+  fs.writeFileSync(path.join(cwd, '.env.local'), 'NODE_DEBUG=http\n');
+  fs.writeFileSync(path.join(cwd, 'bunfig.toml'), `preload = [${JSON.stringify(evil)}]\n[run]\nsilent = true\n`);
+  fs.writeFileSync(path.join(cwd, 'tsconfig.json'), '{"compilerOptions": {"paths": {"*": ["./nowhere/*"]}}}');
+  fs.writeFileSync(path.join(cwd, 'package.json'), '{"type": "module", "imports": {"#x": "./nowhere.js"}}');
+  fs.rmSync(marker, { force: true });
+  const r = await runPlugin('lsres', ['--help'], { env: env(), cwd });
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^List pods/);
+  t.false(fs.existsSync(marker), 'bunfig.toml\'s preload ran');
 });
 
 // Before: NODE_DEBUG=https printed `Authorization: Bearer …` and the client's private key.

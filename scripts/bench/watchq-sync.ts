@@ -57,6 +57,8 @@ export interface WatchqSyncOptions {
   kubeconfig: string;
   kubectl: string;
   watchq: string;
+  /** The same bundle run by V8 (the pinned Node), for JavaScriptCore's figures beside V8's. */
+  watchqOnV8?: { file: string; args: string[] };
   runs: number;
   warmup: number;
   env: NodeJS.ProcessEnv;
@@ -67,6 +69,8 @@ export interface WatchqSyncResult extends PairResult {
   configMaps: number;
   /** watchq against the same client-go program on JSON (`-wire json`). */
   json: PairResult;
+  /** watchq's bundle on V8 (the pinned Node) against client-go (protobuf). */
+  v8?: PairResult;
 }
 
 export async function runWatchqSyncBench(o: WatchqSyncOptions): Promise<WatchqSyncResult> {
@@ -94,7 +98,13 @@ export async function runWatchqSyncBench(o: WatchqSyncOptions): Promise<WatchqSy
     const result = await interleave(() => timeToLines(ours, configMaps), () => timeToLines(theirs, configMaps), { runs: o.runs, warmup: o.warmup });
     o.log(`watchq sync: the same against client-go on JSON…`);
     const json = await interleave(() => timeToLines(ours, configMaps), () => timeToLines(theirsOnJson, configMaps), { runs: o.runs, warmup: o.warmup });
-    return { ...result, configMaps, json };
+    let v8: PairResult | undefined;
+    if (o.watchqOnV8) {
+      o.log('watchq sync: the same bundle on V8 (the pinned Node) against client-go…');
+      const onV8: Command = { file: o.watchqOnV8.file, args: [...o.watchqOnV8.args, ...ours.args], env: o.env };
+      v8 = await interleave(() => timeToLines(onV8, configMaps), () => timeToLines(theirs, configMaps), { runs: o.runs, warmup: o.warmup });
+    }
+    return { ...result, configMaps, json, ...(v8 ? { v8 } : {}) };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -67,7 +67,7 @@ export const mkdeploy: PluginSpec<MkdeployArgs> = {
       .option('timeout', { type: 'string', default: '5m', description: 'How long --wait waits' })
       .option('server-side', { type: 'boolean', description: 'Create or update with server-side apply (field manager kubectl-mkdeploy)' })
       .option('force-conflicts', { type: 'boolean', description: 'With --server-side, take over fields owned by another manager' }) as unknown as Argv<MkdeployArgs & CommonArgs>,
-  flagTraits: { ...dryRunTraits, replicas: { bits: 32 }, port: { bits: 32 }, image: { slice: true }, filename: { slice: true } },
+  flagTraits: { ...dryRunTraits, replicas: { bits: 32 }, port: { bits: 32 }, image: { slice: true }, filename: { slice: true }, timeout: { duration: true } },
   // A refusal (ForbiddenError with what was denied) is explained by the reporter.
   run: (ctx) => mkdeployRun(ctx),
 };

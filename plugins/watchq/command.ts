@@ -55,6 +55,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
     ['kubectl watchq --leader-elect', 'Several replicas, one leader (Lease watchq-deployments in the namespace)'],
   ],
   options: (y: Argv<CommonArgs>) => addWatchqFlags(y),
+  flagTraits: { resync: { duration: true }, 'exec-timeout': { duration: true } },
 
   async run(ctx) {
     const { args, streams, factory, signal } = ctx;

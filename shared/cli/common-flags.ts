@@ -4,7 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import type { ConfigFlags } from '../kube/config-flags.ts';
-import { parseDuration } from './duration.ts';
+import { parseRequestTimeout } from './duration.ts';
 
 export interface CommonArgs {
   kubeconfig?: string;
@@ -59,7 +59,7 @@ export function configFlagsFrom(args: CommonArgs): ConfigFlags {
     namespace: args.namespace,
     as: args.as,
     asGroups: args['as-group'],
-    requestTimeoutMs: parseDuration(args['request-timeout'] ?? '0', '--request-timeout'),
+    requestTimeoutMs: parseRequestTimeout(args['request-timeout'] ?? '0'),
     insecureSkipTlsVerify: args['insecure-skip-tls-verify'],
     server: args.server,
     token: args.token,

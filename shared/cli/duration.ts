@@ -1,22 +1,22 @@
-import { UsageError } from '../errors.ts';
-
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /**
- * Parses a Go-style duration ("1m30s", "500ms", "2h") into milliseconds; a bare number is
- * seconds, as kubectl's --request-timeout accepts. "0" means no limit.
+ * Duration flags in milliseconds, read as kubectl reads them: a Duration flag (`--timeout`,
+ * watchq's `--resync`, `--exec-timeout`) with Go's time.ParseDuration, so `5` is refused for its
+ * missing unit; `--request-timeout` with client-go's ParseTimeout, where a bare number is seconds.
+ * The flag parser refuses a bad Duration before a command runs (flag-grammar.ts); these turn the
+ * values into numbers and refuse with the same words where a value did not come through it.
  */
+import { UsageError } from '../errors.ts';
+import { goQuote } from './flag-grammar.ts';
+import { parseGoDuration, parseGoTimeout } from './go-duration.ts';
+
 export function parseDuration(value: string, flag: string): number {
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const parts = text.match(/(\d+(?:\.\d+)?)(ms|s|m|h)/g);
-  if (!parts || parts.join('') !== text) {
-    throw new UsageError(`invalid duration "${value}" for ${flag}`, { hint: 'use a duration such as 30s, 5m or 1h30m' });
-  }
-  let ms = 0;
-  for (const part of parts) {
-    const [, n, unit] = part.match(/(\d+(?:\.\d+)?)(ms|s|m|h)/)!;
-    ms += Number(n) * units[unit!]!;
-  }
-  return Math.round(ms);
+  const d = parseGoDuration(value);
+  if (d.error !== undefined) throw new UsageError(`invalid argument ${goQuote(value)} for ${goQuote(flag)} flag: ${d.error}`);
+  return d.value!;
+}
+
+export function parseRequestTimeout(value: string): number {
+  const d = parseGoTimeout(value);
+  if (d.error !== undefined) throw new UsageError(d.error);
+  return d.value!;
 }

@@ -18,10 +18,11 @@
  */
 import { UsageError } from '../errors.ts';
 import { readGoCsvRecord } from './go-csv.ts';
+import { parseGoDuration } from './go-duration.ts';
 import { parseGoInt, parseGoBool } from './go-strconv.ts';
 
 /** stringArray appends each value as given; stringSlice appends each value's comma-separated parts (CSV). */
-export type FlagKind = 'bool' | 'string' | 'int' | 'stringArray' | 'stringSlice';
+export type FlagKind = 'bool' | 'string' | 'int' | 'duration' | 'stringArray' | 'stringSlice';
 
 export interface FlagDef {
   name: string;
@@ -40,6 +41,8 @@ export interface FlagTraits {
   noOptDefault?: string;
   /** A StringSlice in kubectl (`--image`, `-f`, `-L`): each value is a comma-separated list. */
   slice?: true;
+  /** A Duration in kubectl (`--timeout`): Go's time.ParseDuration reads it (`30s`, `1m30s`; a bare number is refused). */
+  duration?: true;
   bits?: 32 | 64;
   base?: 0 | 10;
 }
@@ -105,7 +108,7 @@ export function flagTable(options: YargsOptionTable, traits: Record<string, Flag
     const all = new Set(names);
     const has = (list: string[]) => list.some((n) => all.has(n));
     const trait = names.map((n) => traits[n] ?? commonTraits[n]).find(Boolean) ?? {};
-    const kind: FlagKind = has(options.boolean) ? 'bool' : has(options.number) ? 'int' : trait.slice ? 'stringSlice' : has(options.array) ? 'stringArray' : 'string';
+    const kind: FlagKind = has(options.boolean) ? 'bool' : has(options.number) ? 'int' : trait.slice ? 'stringSlice' : trait.duration ? 'duration' : has(options.array) ? 'stringArray' : 'string';
     defs.push({ name, shorthand, kind, noOptDefault: kind === 'bool' ? 'true' : trait.noOptDefault, bits: trait.bits ?? 64, base: trait.base ?? 0 });
   }
   return defs;
@@ -185,6 +188,7 @@ function checkValue(def: FlagDef, value: string, fail: (message: string) => neve
   if (def.kind === 'bool') problem = parseGoBool(value).error;
   if (def.kind === 'int') problem = parseGoInt(value, def.base ?? 0, def.bits ?? 64).error;
   if (def.kind === 'stringSlice') problem = readGoCsvRecord(value).error;
+  if (def.kind === 'duration') problem = parseGoDuration(value).error;
   if (problem) fail(`invalid argument ${goQuote(value)} for ${goQuote(flagName)} flag: ${problem}`);
 }
 

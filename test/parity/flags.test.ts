@@ -74,6 +74,9 @@ const working: Array<{ plugin: Plugin; args: string[]; kubectl: string[]; stderr
   { plugin: 'mkdeploy', args: ['web', '--image', 'nginx', '--image', 'redis', '--port=8080', '--dry-run=client', '-ojson'], kubectl: ['create', 'deployment', 'web', '--image', 'nginx', '--image', 'redis', '--port=8080', '--dry-run=client', '-ojson'] },
   { plugin: 'mkdeploy', args: ['web', '--image', 'nginx', '--port=-1', '--dry-run=client', '-oyaml'], kubectl: ['create', 'deployment', 'web', '--image', 'nginx', '--port=-1', '--dry-run=client', '-oyaml'] },
   { plugin: 'mkdeploy', args: ['web', '--image', 'busybox', '--dry-run=client', '-oyaml', '--', 'sleep', '-n', '--', '10'], kubectl: ['create', 'deployment', 'web', '--image', 'busybox', '--dry-run=client', '-oyaml', '--', 'sleep', '-n', '--', '10'] },
+  // --request-timeout: a bare number is seconds, a Go duration otherwise (client-go's ParseTimeout).
+  { plugin: 'lsres', args: ['configmaps', '-nNS', '-oname', '--request-timeout', '30'], kubectl: ['get', 'configmaps', '-nNS', '-oname', '--request-timeout', '30'] },
+  { plugin: 'dynget', args: ['configmaps', '-nNS', '-oname', '--request-timeout=1m0.5s'], kubectl: ['get', 'configmaps', '-nNS', '-oname', '--request-timeout=1m0.5s'] },
 ];
 
 for (const form of working) {
@@ -116,6 +119,15 @@ const refused: Array<{ plugin: Plugin; args: string[]; kubectl?: string[]; messa
   { plugin: 'mkdeploy', args: ['x', '--image', 'nginx', '--port', 'http'], kubectl: ['create', 'deployment', 'x', '--image', 'nginx', '--port', 'http'] },
   { plugin: 'mkdeploy', args: ['x', '--image', 'nginx', '--replicas=99999999999'], kubectl: ['create', 'deployment', 'x', '--image', 'nginx', '--replicas=99999999999'] },
   { plugin: 'mkdeploy', args: ['x', '--image', 'nginx', '--dry-run=bogus'], kubectl: ['create', 'deployment', 'x', '--image', 'nginx', '--dry-run=bogus'] },
+  // Durations (#26): mkdeploy --wait is kubectl rollout status, whose --timeout is a Duration;
+  // --request-timeout is client-go's ParseTimeout (a bare number is seconds there, a negative one is not).
+  { plugin: 'mkdeploy', args: ['x', '--image', 'nginx', '--wait', '--timeout', '5'], kubectl: ['rollout', 'status', 'deploy/x', '--timeout', '5'] },
+  { plugin: 'mkdeploy', args: ['x', '--image', 'nginx', '--wait', '--timeout=5d'], kubectl: ['rollout', 'status', 'deploy/x', '--timeout=5d'] },
+  { plugin: 'mkdeploy', args: ['x', '--image', 'nginx', '--wait', '--timeout', ''], kubectl: ['rollout', 'status', 'deploy/x', '--timeout', ''] },
+  { plugin: 'mkdeploy', args: ['x', '--image', 'nginx', '--wait', '--timeout', '1.5.s'], kubectl: ['rollout', 'status', 'deploy/x', '--timeout', '1.5.s'] },
+  { plugin: 'lsres', args: ['pods', '--request-timeout=abc'], kubectl: ['get', 'pods', '--request-timeout=abc'] },
+  { plugin: 'lsres', args: ['pods', '--request-timeout', '-5'], kubectl: ['get', 'pods', '--request-timeout', '-5'] },
+  { plugin: 'dynget', args: ['pods', '--request-timeout', '5d'], kubectl: ['get', 'pods', '--request-timeout', '5d'] },
   { plugin: 'mkdeploy', args: ['x', '--image=a"b'], kubectl: ['create', 'deployment', 'x', '--image=a"b'] },
   { plugin: 'mkdeploy', args: ['x', '--image', 'nginx,"redis'], kubectl: ['create', 'deployment', 'x', '--image', 'nginx,"redis'] },
   { plugin: 'mkdeploy', args: ['-f', '"a"b'], kubectl: ['create', '-f', '"a"b'] },
@@ -124,6 +136,8 @@ const refused: Array<{ plugin: Plugin; args: string[]; kubectl?: string[]; messa
   { plugin: 'watchq', args: ['--workers', 'many'], message: 'invalid argument "many" for "--workers" flag: strconv.ParseInt: parsing "many": invalid syntax' },
   { plugin: 'watchq', args: ['-o'], message: "flag needs an argument: 'o' in -o" },
   { plugin: 'watchq', args: ['--exec-timeout', '10s'], message: '--exec-timeout needs --exec' },
+  { plugin: 'watchq', args: ['--resync', '10'], message: 'invalid argument "10" for "--resync" flag: time: missing unit in duration "10"' },
+  { plugin: 'watchq', args: ['--exec', 'true', '--exec-timeout=30'], message: 'invalid argument "30" for "--exec-timeout" flag: time: missing unit in duration "30"' },
   { plugin: 'mkdeploy', args: ['x', '--image', 'nginx', '--label'], message: 'flag needs an argument: --label' },
   { plugin: 'mkdeploy', args: ['x', '--image', 'nginx', '--env', 'A=1', 'extra'], message: 'unexpected arguments: extra' },
   { plugin: 'lsres', args: ['--access', 'pods', '-o', 'yaml'], message: '-o yaml cannot be used with --access' },

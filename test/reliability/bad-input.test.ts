@@ -118,7 +118,7 @@ const cases: Case[] = [
     error: /^unable to connect to the server https:\/\/127\.0\.0\.1:\d+: request timed out after 1s \(--request-timeout\)$/,
     requestMs: { min: 1000, max: 2000 },
   },
-  { title: 'bad --request-timeout', plugin: 'dynget', args: admin('--request-timeout', 'soon', 'pods'), code: usage, error: /^invalid duration "soon" for --request-timeout$/ },
+  { title: 'bad --request-timeout', plugin: 'dynget', args: admin('--request-timeout', 'soon', 'pods'), code: usage, error: /^Invalid timeout value\. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit \(e\.g\. 1s \| 2m \| 3h\)$/ },
   { title: 'bad -v', plugin: 'lsres', args: admin('-v', 'loud'), code: usage, error: /^invalid argument "loud" for "-v, --v" flag: strconv.ParseInt: parsing "loud": invalid syntax$/ },
 
   // ---- Flags ----
@@ -129,7 +129,7 @@ const cases: Case[] = [
   { title: '-o go-template (not built)', plugin: 'lsres', args: admin('-o', 'go-template={{.kind}}'), code: usage, error: /^-o go-template is not supported: Go templates are not implemented, use -o jsonpath=TEMPLATE instead$/ },
   { title: '--chunk-size fractional', plugin: 'lsres', args: admin('--chunk-size', '1.5'), code: usage, error: /^invalid argument "1\.5" for "--chunk-size" flag: strconv\.ParseInt: parsing "1\.5": invalid syntax$/ },
   { title: '--chunk-size negative', plugin: 'dynget', args: admin('pods', '--chunk-size=-5'), code: usage, error: /^invalid value -5 for --chunk-size/ },
-  { title: 'bad --timeout', plugin: 'mkdeploy', args: admin('rel-x', '--image', 'nginx', '--wait', '--timeout', '5 minutes'), code: usage, error: /^invalid duration "5 minutes" for --timeout$/ },
+  { title: 'bad --timeout', plugin: 'mkdeploy', args: admin('rel-x', '--image', 'nginx', '--wait', '--timeout', '5 minutes'), code: usage, error: /^invalid argument "5 minutes" for "--timeout" flag: time: unknown unit " minutes" in duration "5 minutes"$/ },
   { title: 'bad regex for --fail-on', plugin: 'watchq', args: admin('--fail-on', 'web-(['), code: usage, error: /^invalid --fail-on regular expression "web-\(\[": Invalid regular expression/ },
   { title: '--workers 0', plugin: 'watchq', args: admin('--workers', '0'), code: usage, error: /^invalid value 0 for --workers: must be a whole number ≥ 1$/ },
   { title: '--metrics-addr port in use', plugin: 'watchq', args: (x) => admin('--metrics-addr', `127.0.0.1:${x.busyPort}`)(x), code: usage, error: /^--metrics-addr 127\.0\.0\.1:\d+: cannot listen: address already in use$/ },

@@ -60,6 +60,8 @@ function flagWords(def: FlagDef): fc.Arbitrary<string[]> {
     // so does typedArgs: that case is pflag's, checked above.
     : def.kind === 'stringArray' ? text.filter((v) => v !== '')
     // A StringSlice value is a CSV line (go-csv.test.ts); here lists of non-empty parts, one quoted.
+    // A Duration is a Go duration (go-duration.test.ts has Go's tables); here valid ones, kept as typed.
+    : def.kind === 'duration' ? fc.constantFrom('0', '30s', '1m30s', '500ms', '-1h', '.5s', '2h45m0.5s')
     : def.kind === 'stringSlice' ? fc.oneof(fc.array(text.filter((v) => v !== '' && !/[,"\r\n]/.test(v)), { minLength: 1, maxLength: 3 }).map((parts) => parts.join(',')), fc.constant('"a,b",c'))
     : text;
   const forms: Array<fc.Arbitrary<string[]>> = [value.map((v) => [`--${def.name}=${v}`])];

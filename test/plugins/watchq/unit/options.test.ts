@@ -30,7 +30,7 @@ const bad: Array<[string, Partial<WatchqArgs>, string[], RegExp]> = [
   ['--fail-on (', { 'fail-on': '(' }, [], /invalid --fail-on regular expression "\("/],
   ['--exec not found', { exec: 'no-such-command-xyz --flag' }, [], /--exec: no-such-command-xyz: command not found/],
   ['--exec empty', { exec: '  ' }, [], /--exec needs a command/],
-  ['--exec-timeout bad', { 'exec-timeout': 'soon' }, [], /invalid duration "soon" for --exec-timeout/],
+  ['--exec-timeout bad', { 'exec-timeout': 'soon' }, [], /^invalid argument "soon" for "--exec-timeout" flag: time: invalid duration "soon"$/],
   ['--resync bad', { resync: '5 minutes' }, [], /--resync/],
   ['-o yaml', { output: 'yaml' }, [], /invalid output format "yaml"/],
   ['--metrics-addr without port', { 'metrics-addr': 'localhost' }, [], /expected HOST:PORT/],

@@ -33,6 +33,9 @@ import { prepareContexts } from './contexts.ts';
 import { prepareExecCredential } from './exec-credential.ts';
 import { createFloor, type FloorSample } from './floor.ts';
 import { buildRuntimeFloor } from './runtime-floor.ts';
+import { runtimeBinaryPath } from '../sea/runtime-binaries.ts';
+import { bunRuntime } from '../sea/runtime-integrity.ts';
+import { hostTarget, pinnedBunVersion } from '../sea/targets.ts';
 import { interleave, type PairResult, type Runner } from './interleave.ts';
 import { capture, defaultRssMethod, measure, type Command, type MeasureOptions, type RssMethod } from './measure.ts';
 import { formatProfile, profilePlugin, type ProfileSummary } from './profile.ts';
@@ -345,10 +348,11 @@ async function main(): Promise<number> {
       const wall = wallRow('`lsres --version` vs `kubectl version --client` (start-up)', r, { maxRatio: 0.35, text: '≤ 0.35× wall' });
       rows.push(wall, rssRow('  ↳ peak RSS', r, { maxRatio: 1.0, text: '≤ 1.0× RSS' }), ...cpuRow(r));
       missed(wall, { key: 'version', plugin: 'lsres', args: pair.pluginArgs, env });
-      // How much of that is the runtime itself: the pinned Node running nothing.
-      const bare: ProcessPair = { ...pair, key: 'nodeStartup', skipCheck: true, ours: timed(cmd(process.execPath, ['-e', '0'])), oursCommand: cmd(process.execPath, ['-e', '0']) };
-      const rb = await runPair(bare, 'node -e 0');
-      if (rb) rows.push(row(`  ↳ for scale: bare \`node -e 0\` (Node ${process.versions.node}) vs \`kubectl version --client\``, 'ms', rb.a.wallMs, rb.b.wallMs, null));
+      // How much of that is the runtime itself: the pinned Bun the executables are made of, running nothing.
+      const bun = cmd(runtimeBinaryPath(bunRuntime, hostTarget()!, pinnedBunVersion()), ['-e', '0']);
+      const bare: ProcessPair = { ...pair, key: 'runtimeStartup', skipCheck: true, ours: timed(bun), oursCommand: bun };
+      const rb = await runPair(bare, 'bun -e 0');
+      if (rb) rows.push(row(`  ↳ for scale: bare \`bun -e 0\` (Bun ${pinnedBunVersion()}) vs \`kubectl version --client\``, 'ms', rb.a.wallMs, rb.b.wallMs, null));
     }
   });
 

@@ -103,11 +103,20 @@ export class InterruptedError extends PluginError {
  */
 export class PartialFailure extends PluginError {
   readonly errors: PluginError[];
-  constructor(errors: PluginError[], exitCode?: ExitCode) {
+  /** `hint` is said once after every failure's line (what became of the run as a whole). */
+  constructor(errors: PluginError[], exitCode?: ExitCode, options: Pick<PluginErrorOptions, 'hint'> = {}) {
     const code = exitCode ?? (errors.some((e) => e.exitCode === ExitCode.denied) ? ExitCode.denied : (errors[0]?.exitCode ?? ExitCode.api));
-    super(errors.map((e) => e.message).join('; '), code);
+    super(errors.map((e) => e.message).join('; '), code, options);
     this.errors = errors;
   }
+}
+
+/** The same failure (its class, exit code, status) told with another message (where it happened, say), and its hint or another. */
+export function retold<E extends PluginError>(error: E, message: string, hint: string | undefined = error.hint): E {
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as E;
+  Object.assign(copy, error, { hint });
+  Object.defineProperty(copy, 'message', { value: message, writable: true, configurable: true });
+  return copy;
 }
 
 /**

@@ -7,12 +7,13 @@
 import { fullName, objectName, resourcePath, type ApiResource } from '../discovery/api-resource.ts';
 import type { Discovery } from '../discovery/discovery-client.ts';
 import { parseApiVersion } from '../discovery/api-resource.ts';
-import { ApiError, ForbiddenError, InterruptedError, NotFoundError, PluginError, UsageError, type DeniedRequest } from '../errors.ts';
+import { ApiError, ForbiddenError, InterruptedError, NotFoundError, PartialFailure, PluginError, retold, UsageError } from '../errors.ts';
 import { errorForStatus, parseStatus } from '../kube/api-errors.ts';
 import type { Transport } from '../kube/transport.ts';
 import { realClock, sleep, type Clock } from '../time/clock.ts';
-import { where } from '../manifests/parse-manifests.ts';
+import { quotedWhere, where } from '../manifests/parse-manifests.ts';
 import type { KubeObject } from '../output/object-output.ts';
+import { clientSideApplyManagers, upgradeManagedFieldsPatch, type ManagedFieldsEntry } from './csa-upgrade.ts';
 import { isCrd, isNamespace, type PlannedObject } from './plan.ts';
 
 export const fieldManager = 'kubectl-mkdeploy';
@@ -38,33 +39,26 @@ export async function createObjects(plan: PlannedObject[], options: CreateOption
   // 1. Dry run of everything that can be checked now.
   const refused = new Map<PlannedObject, PluginError>();
   const dryRunResults = new Map<PlannedObject, KubeObject>();
-  const dryRun = (batch: PlannedObject[]) =>
-    Promise.all(
-      batch.map(async (p) => {
-        try {
-          dryRunResults.set(p, await send(p, options, true));
-        } catch (error) {
-          if (!(error instanceof PluginError)) throw error;
-          refused.set(p, error);
-        }
-      }),
-    );
+  // Objects last written by client-side apply, whose managers' fields move to ours first (as kubectl migrates them).
+  const migrations = new Map<PlannedObject, string[]>();
+  const check = async (p: PlannedObject, sendOptions: CreateOptions): Promise<void> => {
+    try {
+      dryRunResults.set(p, await send(p, sendOptions, true));
+    } catch (error) {
+      if (!(error instanceof PluginError)) throw error;
+      const csaManagers = sendOptions === options && isApplyConflict(error) ? await clientSideOwners(p, error, options) : undefined;
+      if (csaManagers === undefined) return void refused.set(p, error);
+      // The fields will be ours once migrated: the dry run takes them over to show the result.
+      migrations.set(p, csaManagers);
+      await check(p, { ...options, forceConflicts: true });
+    }
+  };
+  const dryRun = (batch: PlannedObject[]) => Promise.all(batch.map((p) => check(p, options)));
   await dryRun(plan.filter((p) => !p.dependsOnSet));
   // A Namespace of this set that exists already: what goes into it can be checked now too.
   const existing = new Set(plan.filter((p) => isNamespace(p) && isAlreadyExists(refused.get(p))).map((p) => p.object.metadata!.name!));
   await dryRun(plan.filter((p) => p.dependsOnSet && p.resource && p.namespace !== undefined && existing.has(p.namespace)));
-  const failures = plan.filter((p) => refused.has(p)).map((p) => `${where(p)}: ${refused.get(p)!.message}`);
-  const errors = [...refused.values()];
-  const denied: DeniedRequest[] = plan
-    .filter((p) => refused.get(p) instanceof ForbiddenError)
-    .map((p) => ({ verb: options.serverSide ? 'patch' : 'create', resource: p.resource!, namespace: p.namespace }));
-  if (failures.length > 0) {
-    // A single object (mkdeploy NAME): its own error says it all.
-    if (plan.length === 1 && !(errors[0] instanceof ForbiddenError)) throw errors[0];
-    const message = failures.length === 1 ? `nothing was created: ${failures[0]}` : `nothing was created; ${failures.length} objects were refused: ${failures.join('; ')}`;
-    const hint = errors.some(isAlreadyExists) && !options.serverSide ? 'use --server-side to create or update what already exists' : undefined;
-    throw denied.length > 0 ? new ForbiddenError(message, { denied }) : new ApiError(message, undefined, hint ? { hint } : {});
-  }
+  if (refused.size > 0) throw refusal(plan, refused, options.serverSide);
   if (options.dryRun === 'server') {
     // What the server returned, defaults and generated names included; objects that wait for a
     // CRD or Namespace of this run could only be checked on our side.
@@ -85,6 +79,8 @@ export async function createObjects(plan: PlannedObject[], options: CreateOption
       if (options.signal?.aborted) throw new InterruptedError(options.signal.reason);
       const resource = p.resource ?? (await options.discovery.resourceFor(gvkOf(p.object)));
       const planned = { ...p, resource };
+      const csaManagers = migrations.get(p);
+      if (csaManagers) await migrateToServerSideApply(planned, csaManagers, options);
       const result = await send(planned, options, false);
       if (!options.serverSide) created.push({ p: planned, resource, name: result.metadata?.name ?? p.object.metadata!.name! });
       results.push(result);
@@ -117,6 +113,82 @@ async function rollBack(created: Array<{ p: PlannedObject; resource: ApiResource
     if (!ok) left.push(`${objectName(resource, name)}${p.namespace ? ` (namespace ${p.namespace})` : ''}`);
   }
   return left;
+}
+
+/**
+ * The objects the dry run refused, each on its own line naming its file, document and line in
+ * kubectl's words (`error when creating "app.yaml" (document 2, line 14): …`), in the order of
+ * the sources; then what became of the run, and what would get past the refusals.
+ * mkdeploy NAME (one object, no file) says its own error alone.
+ */
+function refusal(plan: PlannedObject[], refused: Map<PlannedObject, PluginError>, serverSide: boolean): PluginError {
+  const verb = serverSide ? 'patch' : 'create';
+  const told = plan
+    .filter((p) => refused.has(p))
+    .sort((a, b) => a.input - b.input)
+    .map((p) => {
+      const error = refused.get(p)!;
+      const message = p.origin === undefined ? `error when ${serverSide ? 'applying' : 'creating'} ${quotedWhere(p)}: ${error.message}` : error.message;
+      // A refusal names what to grant: this verb on this resource, here.
+      // Their hints are said once, for the whole run, below.
+      return error instanceof ForbiddenError ? new ForbiddenError(message, { denied: [{ verb, resource: p.resource!, namespace: p.namespace }] }) : retold(error, message, undefined);
+    });
+  if (plan.length === 1 && plan[0]!.origin !== undefined) return told[0]!;
+  const errors = [...refused.values()];
+  const hints = [
+    ...(errors.some(isAlreadyExists) && !serverSide ? ['use --server-side to create or update what already exists'] : []),
+    ...(errors.some(isApplyConflict) ? ['use --force-conflicts to take the fields over'] : []),
+  ];
+  const nothing = serverSide ? 'nothing was applied' : 'nothing was created';
+  const summary = told.length === 1 ? nothing : `${nothing}: ${told.length} of ${plan.length} objects were refused`;
+  return new PartialFailure(told, undefined, { hint: [summary, ...hints].join('; ') });
+}
+
+/**
+ * When every manager a server-side apply conflicts with is a client-side apply manager of the
+ * live object (an Update entry owning the last-applied-configuration annotation, as kubectl
+ * finds them), those managers; otherwise undefined (a real conflict, for --force-conflicts).
+ */
+async function clientSideOwners(p: PlannedObject, conflict: PluginError, options: CreateOptions): Promise<string[] | undefined> {
+  const conflicting = [...conflict.message.matchAll(/conflict with "([^"]*)"/g)].map((m) => m[1]!);
+  if (conflicting.length === 0) return undefined;
+  const live = await getLive(p, options);
+  const csa = clientSideApplyManagers(live?.metadata?.managedFields ?? []);
+  return conflicting.every((name) => csa.includes(name)) ? csa : undefined;
+}
+
+async function getLive(p: PlannedObject, options: CreateOptions): Promise<LiveObject | undefined> {
+  const res = await options.transport.request({ path: resourcePath(p.resource!, { namespace: p.namespace, name: p.object.metadata!.name! }), signal: options.signal });
+  if (res.status === 404) return undefined;
+  if (res.status !== 200) throw errorForStatus(res.status, res.body);
+  return JSON.parse(res.body.toString('utf8')) as LiveObject;
+}
+
+type LiveObject = KubeObject & { metadata?: { managedFields?: ManagedFieldsEntry[]; resourceVersion?: string } };
+
+/**
+ * kubectl's migrateToSSAIfNecessary: the client-side managers' fields move into our Apply entry
+ * with a JSON patch of metadata.managedFields guarded by the resourceVersion, retried (at most 5
+ * times, as kubectl) when the object changed in between.
+ */
+async function migrateToServerSideApply(p: PlannedObject, csaManagers: string[], options: CreateOptions): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const live = await getLive(p, options);
+    const patch = live && upgradeManagedFieldsPatch(live, csaManagers, fieldManager);
+    if (patch === undefined) return;
+    const res = await options.transport.request({
+      method: 'PATCH',
+      path: resourcePath(p.resource!, { namespace: p.namespace, name: p.object.metadata!.name! }),
+      headers: { 'Content-Type': 'application/json-patch+json', Accept: 'application/json' },
+      body: patch,
+    });
+    if (res.status >= 200 && res.status < 300) return;
+    if (res.status !== 409 || attempt >= 5) throw errorForStatus(res.status, res.body);
+  }
+}
+
+function isApplyConflict(error: PluginError | undefined): boolean {
+  return error instanceof ApiError && error.status === 409 && error.message.startsWith('conflict applying ');
 }
 
 function isAlreadyExists(error: PluginError | undefined): boolean {

@@ -5,7 +5,7 @@
 import type { ApiResource } from '../discovery/api-resource.ts';
 import { parseApiVersion } from '../discovery/api-resource.ts';
 import type { Discovery } from '../discovery/discovery-client.ts';
-import { NotFoundError, UsageError } from '../errors.ts';
+import { NotFoundError, PartialFailure, retold, UsageError } from '../errors.ts';
 import { where, type SourcedObject } from '../manifests/parse-manifests.ts';
 
 export interface PlannedObject extends SourcedObject {
@@ -15,6 +15,8 @@ export interface PlannedObject extends SourcedObject {
   namespace: string | undefined;
   /** True when it needs a Namespace or CRD created earlier in this run. */
   dependsOnSet: boolean;
+  /** Its place among the sources (files, then documents, in the order given): failures are told in this order. */
+  input: number;
 }
 
 export function isCrd(o: SourcedObject): boolean {
@@ -43,7 +45,7 @@ export interface PlanNamespace {
 }
 
 export async function planObjects(objects: SourcedObject[], discovery: Discovery, ns: PlanNamespace): Promise<PlannedObject[]> {
-  const ordered = objects.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map(({ o }) => o);
+  const ordered = objects.map((o, input) => ({ ...o, input })).sort((a, b) => rank(a) - rank(b) || a.input - b.input);
   const newNamespaces = new Set(ordered.filter(isNamespace).map((o) => o.object.metadata!.name!));
   const newKinds = new Map<string, CrdSpec>();
   for (const o of ordered.filter(isCrd)) {
@@ -51,7 +53,7 @@ export async function planObjects(objects: SourcedObject[], discovery: Discovery
     if (spec?.group && spec.names?.kind) newKinds.set(`${spec.group}/${spec.names.kind}`, spec);
   }
   const planned: PlannedObject[] = [];
-  const failures: string[] = [];
+  const failures: NotFoundError[] = [];
   for (const o of ordered) {
     const { group, version } = parseApiVersion(o.object.apiVersion!);
     const crd = newKinds.get(`${group}/${o.object.kind}`);
@@ -64,7 +66,7 @@ export async function planObjects(objects: SourcedObject[], discovery: Discovery
         // Only an unknown kind is this object's fault; a server that cannot be reached or
         // refuses us fails the whole run with its own exit code.
         if (error instanceof NotFoundError) {
-          failures.push(`${where(o)}: ${error.message}`);
+          failures.push(retold(error, `${where(o)}: ${error.message}`));
           continue;
         }
         throw error;
@@ -78,8 +80,8 @@ export async function planObjects(objects: SourcedObject[], discovery: Discovery
     const namespace = namespaced ? own || ns.name : undefined;
     planned.push({ ...o, resource, namespace, dependsOnSet: !resource || (namespace !== undefined && newNamespaces.has(namespace)) });
   }
-  if (failures.length > 0) {
-    throw new NotFoundError(failures.length === 1 ? failures[0]! : `${failures.length} objects have unknown kinds: ${failures.join('; ')}`);
-  }
+  // Each on its own line, in the order of the sources.
+  if (failures.length === 1) throw failures[0]!;
+  if (failures.length > 1) throw new PartialFailure(failures, undefined, { hint: `nothing was created: ${failures.length} objects have unknown kinds` });
   return planned;
 }

@@ -219,6 +219,7 @@ export async function reportError(error: unknown, streams: Streams, verbosity = 
   if (error instanceof PluginError) {
     const all = (error instanceof PartialFailure ? error.errors : [error]).map((e) => nameRejectedCredentials(e, explain?.factory.flags));
     writeFailures(all, streams);
+    if (error instanceof PartialFailure && error.hint) streams.stderr.write(`hint: ${oneLineMessage(error.hint)}\n`);
     const denied = all.flatMap((e) => (e instanceof ForbiddenError ? e.denied : []));
     if (denied.length > 0 && explain) await explainDenials(explain.factory, denied, explain.roleName, streams).catch(() => undefined);
     return error.exitCode;

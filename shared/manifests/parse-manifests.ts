@@ -27,6 +27,12 @@ export function where(o: Pick<SourcedObject, 'file' | 'document' | 'line' | 'ite
   return `${o.file}: document ${o.document} (line ${o.line})${o.item === undefined ? '' : `, items[${o.item}]`}`;
 }
 
+/** The same place as a request's failure names it, after kubectl's `error when creating "app.yaml"`: `"app.yaml" (document 2, line 14)`. */
+export function quotedWhere(o: Pick<SourcedObject, 'file' | 'document' | 'line' | 'item' | 'origin'>): string {
+  if (o.origin !== undefined) return o.origin;
+  return `${JSON.stringify(o.file)} (document ${o.document}, line ${o.line}${o.item === undefined ? '' : `, items[${o.item}]`})`;
+}
+
 export function parseManifests(text: string, file: string): SourcedObject[] {
   let docs;
   try {

@@ -7,7 +7,7 @@
  */
 import type { Streams } from '../cli/streams.ts';
 import type { ApiResource } from '../discovery/api-resource.ts';
-import { ApiError, InterruptedError, PluginError } from '../errors.ts';
+import { AccessDeniedError, ApiError, ForbiddenError, InterruptedError, PluginError } from '../errors.ts';
 import { createInformer } from '../informer/informer.ts';
 import { createListWatch } from '../informer/list-watch.ts';
 import type { InformerObject } from '../informer/object-key.ts';
@@ -51,8 +51,15 @@ export async function waitForRollout(options: WaitOptions): Promise<void> {
     listWatch: createListWatch(options.transport, options.resource, { namespace: options.namespace, fieldSelector: `metadata.name=${options.name}` }),
     clock,
     onProblem: (problem) => {
-      // Before the first sync a refusal or an unreachable server will not fix itself.
-      if (!informer.hasSynced() && problem.error instanceof PluginError) {
+      // A refusal will not fix itself, before or after the first sync (a user who may list
+      // Deployments but not watch them was refused every few seconds until --timeout): what
+      // --wait needs is named, so the reporter prints the fix for exactly that.
+      if (problem.error instanceof AccessDeniedError) {
+        const denied = ['list', 'watch'].map((verb) => ({ verb, resource: options.resource, namespace: options.namespace }));
+        failure = new ForbiddenError(`--wait cannot follow deployment "${options.name}": ${problem.error.message}`, { denied });
+        finish('failed');
+      } else if (!informer.hasSynced() && problem.error instanceof PluginError) {
+        // Before the first sync an unreachable server will not fix itself either.
         failure = problem.error;
         finish('failed');
       }
@@ -73,7 +80,10 @@ export async function waitForRollout(options: WaitOptions): Promise<void> {
     const result = await Promise.race([outcome, interrupted]);
     if (result === 'done') return;
     if (tty && result !== 'failed') options.streams.stderr.write('\n');
-    if (result === 'interrupted') throw new InterruptedError(options.signal?.reason);
+    // The Deployment was made and stays, as kubectl leaves what it created when its wait stops.
+    if (result === 'interrupted') {
+      throw new InterruptedError(options.signal?.reason, `interrupted: deployment.apps/${options.name} was created and is not rolled out yet (kubectl rollout status deployment/${options.name} -n ${options.namespace} follows it)`);
+    }
     if (result === 'failed') throw failure ?? new ApiError(`deployment "${options.name}" exceeded its progress deadline`);
     throw new ApiError(`timed out after ${options.timeoutMs / 1000}s waiting for the rollout: ${last.replace(/^Waiting for /, 'still waiting for ') || `deployment "${options.name}" not seen yet`}`);
   } finally {

@@ -103,7 +103,7 @@ test('mkdeploy -f interrupted between creates deletes what it created, and says 
   t.is(left.trim(), '', 'nothing left behind');
 });
 
-test('mkdeploy --wait: Ctrl-C while waiting exits 130; a deployment past its progress deadline fails at once', async (t) => {
+test('mkdeploy --wait: Ctrl-C while waiting exits 130, leaves the deployment and says so in one line; a deployment past its progress deadline fails at once', async (t) => {
   const stuck = await createNamespace('signals-stuck');
   t.teardown(() => deleteNamespace(stuck));
   // No pod may be created here: a rollout cannot finish.
@@ -111,6 +111,10 @@ test('mkdeploy --wait: Ctrl-C while waiting exits 130; a deployment past its pro
   const r = await interrupt('mkdeploy', ['waiting', '--image', 'nginx', '-n', stuck, '--wait'], 'SIGINT', (_out, err) => /Waiting for deployment/.test(err));
   t.is(r.code, 130, r.stderr);
   t.notRegex(r.stderr, /unexpected failure|this is a bug/);
+  // As kubectl leaves what it created when its wait stops (#26): the create succeeded, only the wait stopped.
+  t.regex(r.stderr, new RegExp(`^error: interrupted: deployment\\.apps/waiting was created and is not rolled out yet \\(kubectl rollout status deployment/waiting -n ${stuck} follows it\\)$`, 'm'));
+  t.is(r.stderr.split('\n').filter((l) => l.startsWith('error: ')).length, 1, r.stderr);
+  t.is((await kubectlOk(['get', 'deploy', 'waiting', '-n', stuck, '-o', 'name'])).trim(), 'deployment.apps/waiting');
 
   // A Deployment whose progress deadline (1 s) passes: kubectl rollout status fails at once, so do we.
   await kubectlOk(['apply', '-n', stuck, '-f', '-'], { input: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: doomed}\nspec:\n  progressDeadlineSeconds: 1\n  selector: {matchLabels: {app: doomed}}\n  template:\n    metadata: {labels: {app: doomed}}\n    spec: {containers: [{name: c, image: nginx}]}\n' });

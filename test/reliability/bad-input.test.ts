@@ -173,7 +173,7 @@ const cases: Case[] = [
     error: /no matches for kind "Gizmo"/,
     absent: (x) => [`/api/v1/namespaces/${x.manifestNamespace}`],
   },
-  { title: 'manifest: one object the server refuses (invalid name) among good ones', plugin: 'mkdeploy', args: admin('-f', manifest('dir-rejected')), code: api, error: /^nothing was created: .*c-rejected\.yaml: document 1 \(line 1\): ConfigMap "Bad_Name" is invalid/ },
+  { title: 'manifest: one object the server refuses (invalid name) among good ones', plugin: 'mkdeploy', args: admin('-f', manifest('dir-rejected')), code: api, error: /^error when creating ".*c-rejected\.yaml" \(document 1, line 1\): ConfigMap "Bad_Name" is invalid/ },
   { title: 'manifest: stdin closed early (empty)', plugin: 'mkdeploy', args: admin('-f', '-'), stdin: '', code: usage, error: /^<stdin>: no input \(was standard input closed early\?\)$/ },
   { title: 'manifest: stdin closed mid-document', plugin: 'mkdeploy', args: admin('-f', '-'), stdin: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: "rel-cut', code: usage, error: /^<stdin>: document 1 \(line \d+\): invalid YAML/ },
 ];

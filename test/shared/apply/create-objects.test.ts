@@ -7,7 +7,7 @@ import type { Discovery } from '../../../shared/discovery/discovery-client.ts';
 import type { Transport, TransportRequest } from '../../../shared/kube/transport.ts';
 
 const configmaps: ApiResource = { group: '', version: 'v1', resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'], categories: [], verbs: ['create'], subresources: [], preferredVersion: true, groupPriority: 0, versionPriority: 0 };
-const planned = (name: string): PlannedObject => ({ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } }, file: 'f', document: 1, line: 1, resource: configmaps, namespace: 'ns', dependsOnSet: false });
+const planned = (name: string): PlannedObject => ({ object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } }, file: 'f', document: 1, line: 1, resource: configmaps, namespace: 'ns', dependsOnSet: false, input: 0 });
 const notImplemented = () => {
   throw new Error('not implemented');
 };

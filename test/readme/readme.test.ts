@@ -1,12 +1,19 @@
 /**
- * README's examples run as written: every line of its code blocks that runs
- * `kubectl lsres|dynget|mkdeploy|watchq` is run, in README order, by /bin/sh from the
- * repository's root, through the cluster's kubectl (which finds the built plugins on PATH), in a
- * namespace of its own (the kubeconfig's context points at it, so the lines need no -n). Each
+ * The documentation's examples run as written: every line of a fenced code block that runs
+ * `kubectl lsres|dynget|mkdeploy|watchq` is run, README.md first and then each docs/*.md page (in
+ * file-name order), page by page and in page order, by /bin/sh from the repository's root,
+ * through the cluster's kubectl (which finds the built plugins on PATH), in a namespace of its
+ * own (the kubeconfig's context points at it, so the lines need no -n). Each
  * must exit 0 without an `error:` line; `watchq` lines run until they have synced, `-w` lines for
  * 3 s, and are then stopped with SIGINT, as a user's Ctrl-C (a normal stop: exit 0). The files
  * they name are the repository's own (`examples/`); the objects the `kubectl get`-style lines
- * name are made first.
+ * name are made first. The pages share one namespace: a docs page may use what README's Try it
+ * section made (the notes' CRD and object, demo-1), and a line that creates an object must not
+ * appear twice.
+ *
+ * A block whose opening fence is tagged `text` (```text) is left out: synopses, and examples
+ * that cannot run here (another cluster or context, a file that is not in the repository). Every
+ * other fenced block is read, whatever its tag (```sh, or none).
  */
 import test from 'ava';
 import { spawn } from 'node:child_process';
@@ -19,21 +26,31 @@ import { repoRoot } from '../helpers/plugin.ts';
 
 const pluginLine = /\bkubectl (lsres|dynget|mkdeploy|watchq)\b/;
 
-/** The lines of README's fenced code blocks that run one of the plugins. */
+/** The tag of a fenced block this test leaves out. */
+const skippedTag = 'text';
+
+/** The lines of a page's fenced code blocks that run one of the plugins (blocks tagged `text` left out). */
 export function readmeLines(text: string): string[] {
   const lines: string[] = [];
-  let inBlock = false;
+  let block: 'none' | 'run' | 'skip' = 'none';
   for (const line of text.split('\n')) {
     if (line.startsWith('```')) {
-      inBlock = !inBlock;
+      const tag = line.slice(3).trim().split(/\s+/)[0] ?? '';
+      block = block !== 'none' ? 'none' : tag === skippedTag ? 'skip' : 'run';
       continue;
     }
-    if (inBlock && pluginLine.test(line)) lines.push(line.trim());
+    if (block === 'run' && pluginLine.test(line)) lines.push(line.trim());
   }
   return lines;
 }
 
-const lines = readmeLines(fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8'));
+/** README.md, then docs/*.md by file name, each with its lines. */
+const docsDir = path.join(repoRoot, 'docs');
+const pages: Array<{ page: string; lines: string[] }> = ['README.md', ...fs.readdirSync(docsDir).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)].map((page) => ({
+  page,
+  lines: readmeLines(fs.readFileSync(path.join(repoRoot, page), 'utf8')),
+}));
+const lines = pages[0]!.lines;
 let ns = '';
 let dir = '';
 let env: NodeJS.ProcessEnv = {};
@@ -118,16 +135,30 @@ function runLine(line: string): Promise<Run> {
   });
 }
 
-test('README has plugin lines in its code blocks, the Try it section among them', (t) => {
-  t.true(lines.length >= 20, `${lines.length} lines`);
+test('README and the docs pages have plugin lines in their code blocks, the Try it section among them', (t) => {
+  t.true(lines.length >= 10, `README: ${lines.length} lines`);
   t.true(lines.some((l) => l.startsWith('kubectl mkdeploy -f examples/crd.yaml')));
-  for (const line of lines) {
-    for (const file of line.match(/examples\/[\w.-]*/g) ?? []) t.true(fs.existsSync(path.join(repoRoot, file)), `${line}: ${file} is shipped`);
+  for (const plugin of ['lsres', 'dynget', 'mkdeploy', 'watchq']) {
+    const page = pages.find((p) => p.page === `docs/${plugin}.md`);
+    t.truthy(page, `docs/${plugin}.md exists`);
+    t.true((page?.lines ?? []).some((l) => l.startsWith(`kubectl ${plugin}`)), `docs/${plugin}.md has a kubectl ${plugin} example`);
+  }
+  const all = pages.flatMap((p) => p.lines);
+  t.true(all.length >= 40, `${all.length} lines in all`);
+  for (const { page, lines: pageLines } of pages) {
+    for (const line of pageLines) {
+      for (const file of line.match(/examples\/[\w.-]*/g) ?? []) t.true(fs.existsSync(path.join(repoRoot, file)), `${page}: ${line}: ${file} is shipped`);
+    }
   }
 });
 
-for (const [i, line] of lines.entries()) {
-  test.serial(`README line ${i + 1}: ${line}`, async (t) => {
+for (const { page, lines: pageLines } of pages) {
+  const name = page === 'README.md' ? 'README' : page;
+  for (const [i, line] of pageLines.entries()) registerLine(`${name} line ${i + 1}: ${line}`, line);
+}
+
+function registerLine(title: string, line: string): void {
+  test.serial(title, async (t) => {
     const run = await runLine(line);
     t.is(run.code, 0, `exit ${run.code ?? run.signal}\n${run.stderr}`);
     t.notRegex(run.stderr, /^error:/m);

@@ -5,7 +5,9 @@
 import type { Argv } from 'yargs';
 import type { PluginSpec } from '../../shared/cli/run-plugin.ts';
 import { addListFlags, checkListFlags, type ListArgs } from '../../shared/cli/list-flags.ts';
-import { runListing } from '../../shared/list/run-contexts.ts';
+import { checkFileArgs } from '../../shared/list/get-from-files.ts';
+import { printRaw } from '../../shared/list/raw.ts';
+import { runListing, runListingFromFiles } from '../../shared/list/run-contexts.ts';
 import { requestedContexts } from '../../shared/list/requested-contexts.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { checkNames, parseGetArgs, resolveGetArgs, singleItemImplied } from '../../shared/list/get-args.ts';
@@ -42,6 +44,8 @@ export const lsres: PluginSpec<ListArgs & { access?: boolean }> = {
     if (ctx.args.access) refuseWith('--access', [[`-o ${ctx.args.output}`, !['json', 'wide', undefined].includes(ctx.args.output)]], '--access prints which verbs you may use (a table, or -o json)');
     if (ctx.args.access) refuseAllBut('--access', ctx.given, ['access', 'output', 'all-namespaces'], '--access prints which verbs you may use (a table, or -o json)');
     const typed = ctx.positional;
+    if (ctx.args.raw !== undefined) return printRaw(ctx, ctx.args.raw);
+    if (!ctx.args.access && checkFileArgs(ctx.args, typed)) return runListingFromFiles(ctx, {});
     if (!ctx.args.access) {
       const parsed = parseGetArgs(typed.length > 0 ? typed : [defaultTypes], 'lsres')!;
       checkNames(parsed);

@@ -87,6 +87,8 @@ export class MissingValueError extends UsageError {
 export const commonTraits: Record<string, FlagTraits> = {
   v: { bits: 32, base: 10 },
   'label-columns': { slice: true },
+  // kubectl get's -f, as mkdeploy's (create's).
+  filename: { slice: true },
 };
 
 export function flagTable(options: YargsOptionTable, traits: Record<string, FlagTraits> = {}): FlagDef[] {

@@ -23,6 +23,10 @@ export interface ListArgs {
   'watch-only'?: boolean;
   'output-watch-events'?: boolean;
   'all-contexts'?: boolean;
+  filename?: string[];
+  recursive?: boolean;
+  kustomize?: string;
+  raw?: string;
 }
 
 export function addListFlags<T>(y: Argv<T>): Argv<T & ListArgs> {
@@ -47,7 +51,11 @@ export function addListFlags<T>(y: Argv<T>): Argv<T & ListArgs> {
     .option('output-watch-events', { type: 'boolean', description: 'With --watch: an EVENT column (ADDED, MODIFIED, DELETED) first' })
     .option('all-contexts', { type: 'boolean', description: 'List in every context of the kubeconfig, concurrently (a CONTEXT column first); --context also takes a comma list' })
     .option('no-headers', { type: 'boolean', description: 'Print tables without the header row' })
-    .option('show-managed-fields', { type: 'boolean', description: 'Keep metadata.managedFields in -o json|yaml output' }) as unknown as Argv<T & ListArgs>;
+    .option('show-managed-fields', { type: 'boolean', description: 'Keep metadata.managedFields in -o json|yaml output' })
+    .option('filename', { alias: 'f', type: 'string', array: true, default: [], description: 'Get the objects a manifest names: a file, directory, http(s):// URL, or - for stdin; repeat for several' })
+    .option('recursive', { alias: 'R', type: 'boolean', description: 'Read the directories given with -f and every directory below them' })
+    .option('kustomize', { alias: 'k', type: 'string', description: 'Refused: render a kustomization with kubectl kustomize DIR and pipe it to -f -' })
+    .option('raw', { type: 'string', description: 'GET this URL path and print the raw response body' }) as unknown as Argv<T & ListArgs>;
 }
 
 export function checkChunkSize(value: number): number {

@@ -13,6 +13,8 @@ export interface GetRequest {
   resource: ApiResource;
   /** Undefined lists the type. */
   names?: string[] | undefined;
+  /** The namespace of named objects when it is their own (`-f`: an object's metadata.namespace), not the run's. */
+  namespace?: string | undefined;
 }
 
 /** What the arguments ask for, before discovery: type strings and names. */

@@ -37,6 +37,8 @@ export interface PrintListsOptions {
   showManagedFields?: boolean | undefined;
   /** One object named alone: printed without a List around it (kubectl's singleItemImplied). */
   singleItem?: boolean | undefined;
+  /** Structured outputs and -o name print nothing when any named object failed (`get -f`). */
+  nothingOnError?: boolean | undefined;
   /** --ignore-not-found: a named object that does not exist is no error. */
   ignoreNotFound?: boolean | undefined;
   /** --sort-by: rows of each type's table, or all objects of a structured output. */
@@ -89,7 +91,7 @@ export async function printLists(options: PrintListsOptions): Promise<PrintLists
     const accept = wholeObjects ? 'application/json' : output.kind === 'name' ? (request.names ? metadataAccept : metadataListAccept) : tableAccept;
     const tableObject = sortBy ? 'Object' : request.names || rowsNeedObject(request.resource) ? undefined : 'None';
     return {
-      namespace: request.resource.namespaced ? options.namespace : undefined,
+      namespace: request.resource.namespaced ? (request.namespace ?? options.namespace) : undefined,
       labelSelector: options.labelSelector,
       fieldSelector: options.fieldSelector,
       chunkSize: options.chunkSize,
@@ -125,6 +127,7 @@ export async function printLists(options: PrintListsOptions): Promise<PrintLists
   const objectsOf = ({ request, pages }: { request: GetRequest; pages: Page[] }): KubeObject[] =>
     request.names ? (pages as KubeObject[]) : pages.flatMap((page) => (page as { items?: KubeObject[] }).items ?? []);
 
+  if ((structured || output.kind === 'name') && options.nothingOnError && result.errors.length > 0) return result;
   if (structured) {
     const items: KubeObject[] = [];
     for (const entry of answered) {

@@ -7,7 +7,9 @@
  * and custom columns applied per context. A context that fails is reported as
  * `error: context "x": …` while the others print; the exit code is the most severe failure.
  */
-import type { CheckedListFlags, ListArgs } from '../cli/list-flags.ts';
+import { checkListFlags, type CheckedListFlags, type ListArgs } from '../cli/list-flags.ts';
+import { readManifests } from '../manifests/read-sources.ts';
+import { checkObjectNamespaces, requestsForObjects } from './get-from-files.ts';
 import type { PluginContext } from '../cli/run-plugin.ts';
 import { withStdout, type Streams } from '../cli/streams.ts';
 import { oneLineMessage } from '../cli/terminal-text.ts';
@@ -27,6 +29,8 @@ export interface RunListingOptions {
   resolve(discovery: Discovery): Promise<GetRequest[]>;
   singleItem?: boolean;
   extraColumns?: RenderOptions['extraColumns'];
+  /** -o json|yaml|name|templates print nothing when any named object failed (`get -f`, as kubectl). */
+  nothingOnError?: boolean;
 }
 
 interface ContextOutcome {
@@ -63,6 +67,20 @@ export async function runListing(ctx: PluginContext<ListArgs>, options: RunListi
   const errors = outcomes.flatMap(({ name, errors }) => errors.map((e) => new PluginError(`context "${name}": ${oneLineMessage(e.message)}`, e.exitCode, e.hint ? { hint: e.hint, cause: e } : { cause: e })));
   if (errors.length === 0) return ExitCode.ok;
   throw new PartialFailure(errors, mostSevere(errors.map((e) => e.exitCode)));
+}
+
+/**
+ * `-f FILE|DIR|URL [-R]`: the objects the manifests name, read once (stdin included) before any
+ * request, then listed as TYPE/NAME arguments would be, each in its own namespace; one object
+ * alone prints without a List around it, as kubectl prints it.
+ */
+export async function runListingFromFiles(ctx: PluginContext<ListArgs>, options: Pick<RunListingOptions, 'extraColumns'>): Promise<ExitCode> {
+  const flags = checkListFlags(ctx.args);
+  const objects = await readManifests(ctx.args.filename ?? [], ctx.streams.stdin, ctx.signal, { recursive: Boolean(ctx.args.recursive) });
+  const explicit = ctx.factory.flags.namespace;
+  if (explicit !== undefined) checkObjectNamespaces(objects, explicit);
+  // kubectl prints no object of a structured output when one named in the files is missing.
+  return runListing(ctx, { ...options, flags, resolve: (discovery) => requestsForObjects(objects, discovery), singleItem: objects.length === 1, nothingOnError: true });
 }
 
 /** One context's part: resolved and fetched with its own factory, its output kept until all are in. */

@@ -19,6 +19,8 @@ export interface RunListOptions {
   /** One object named alone (kubectl's singleItemImplied). */
   singleItem?: boolean;
   extraColumns?: RenderOptions['extraColumns'];
+  /** Structured outputs print nothing when a named object failed (`get -f`). */
+  nothingOnError?: boolean;
 }
 
 export async function runList(ctx: PluginContext<ListArgs>, options: RunListOptions): Promise<ExitCode> {
@@ -56,7 +58,7 @@ export function checkNamesAcrossNamespaces(args: ListArgs, requests: readonly Ge
 /** printLists' options from the command's flags, for one cluster (runList, and each context of runListing). */
 export function listPrintOptions(
   ctx: PluginContext<ListArgs>,
-  options: Pick<RunListOptions, 'flags' | 'singleItem' | 'extraColumns'>,
+  options: Pick<RunListOptions, 'flags' | 'singleItem' | 'extraColumns' | 'nothingOnError'>,
   at: Pick<PrintListsOptions, 'transport' | 'requests' | 'namespace' | 'streams' | 'signal'>,
 ): PrintListsOptions {
   const { args } = ctx;
@@ -69,6 +71,7 @@ export function listPrintOptions(
     noHeaders: Boolean(args['no-headers']),
     showManagedFields: Boolean(args['show-managed-fields']),
     singleItem: options.singleItem,
+    nothingOnError: options.nothingOnError,
     ignoreNotFound: Boolean(args['ignore-not-found']),
     sortBy: options.flags.sortBy,
     labelColumns: options.flags.labelColumns,

@@ -21,7 +21,7 @@ export const dynget: PluginSpec<DyngetArgs> = {
   positional: 'type-then-names',
   description: 'Read any resource, CRDs included, by the name you type (kind, plural, singular or short name).',
   listsAcrossNamespaces: true,
-  // What completion offers after -o: every format these commands print (Go templates are refused).
+  // What completion offers after -o: every format these commands print.
   outputFormats: ['table', ...listOutputFormats],
   examples: [
     ['kubectl dynget aiops', 'Every AIOps object in the namespace, with its UID'],

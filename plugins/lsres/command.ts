@@ -25,7 +25,7 @@ export const lsres: PluginSpec<ListArgs & { access?: boolean }> = {
   positional: 'types',
   description: 'List pods, deployments and services (or any resource types) like kubectl get.',
   listsAcrossNamespaces: true,
-  // What completion offers after -o: every format these commands print (Go templates are refused).
+  // What completion offers after -o: every format these commands print.
   outputFormats: ['table', ...listOutputFormats],
   examples: [
     ['kubectl lsres', 'Pods, deployments and services in the current namespace'],

@@ -27,6 +27,8 @@ export interface ListArgs {
   recursive?: boolean;
   kustomize?: string;
   raw?: string;
+  'server-print'?: boolean;
+  subresource?: string;
 }
 
 export function addListFlags<T>(y: Argv<T>): Argv<T & ListArgs> {
@@ -41,10 +43,10 @@ export function addListFlags<T>(y: Argv<T>): Argv<T & ListArgs> {
     .option('output', {
       alias: 'o',
       type: 'string',
-      description: 'Output format: table, wide, json, yaml, name, jsonpath=TEMPLATE, jsonpath-file=FILE, jsonpath-as-json=TEMPLATE, custom-columns=SPEC or custom-columns-file=FILE',
+      description: 'Output format: table, wide, json, yaml, kyaml, name, jsonpath=TEMPLATE, jsonpath-file=FILE, jsonpath-as-json=TEMPLATE, go-template=TEMPLATE, go-template-file=FILE, custom-columns=SPEC or custom-columns-file=FILE',
     })
-    .option('template', { type: 'string', description: 'The template for -o jsonpath, or the file for -o jsonpath-file' })
-    .option('allow-missing-template-keys', { type: 'boolean', default: true, description: 'Ignore a missing field or map key in a jsonpath template (print nothing for it)' })
+    .option('template', { type: 'string', description: 'The template for -o jsonpath|go-template, or the file for -o jsonpath-file|go-template-file' })
+    .option('allow-missing-template-keys', { type: 'boolean', default: true, description: 'Ignore a missing field or map key in a template (jsonpath prints nothing for it, go-template <no value>)' })
     .option('ignore-not-found', { type: 'boolean', description: 'A named object that does not exist is not an error (and an empty list prints nothing)' })
     .option('watch', { alias: 'w', type: 'boolean', description: 'After listing, print each change as the server reports it (one type)' })
     .option('watch-only', { type: 'boolean', description: 'Print only the changes, not the current list' })
@@ -55,7 +57,9 @@ export function addListFlags<T>(y: Argv<T>): Argv<T & ListArgs> {
     .option('filename', { alias: 'f', type: 'string', array: true, default: [], description: 'Get the objects a manifest names: a file, directory, http(s):// URL, or - for stdin; repeat for several' })
     .option('recursive', { alias: 'R', type: 'boolean', description: 'Read the directories given with -f and every directory below them' })
     .option('kustomize', { alias: 'k', type: 'string', description: 'Refused: render a kustomization with kubectl kustomize DIR and pipe it to -f -' })
-    .option('raw', { type: 'string', description: 'GET this URL path and print the raw response body' }) as unknown as Argv<T & ListArgs>;
+    .option('raw', { type: 'string', description: 'GET this URL path and print the raw response body' })
+    .option('server-print', { type: 'boolean', default: true, description: "Tables from the server's columns; false: NAME and AGE only, made here" })
+    .option('subresource', { type: 'string', description: 'Get this subresource of the named objects (status, scale), as kubectl get --subresource' }) as unknown as Argv<T & ListArgs>;
 }
 
 export function checkChunkSize(value: number): number {
@@ -82,6 +86,7 @@ export function checkListFlags(args: ListArgs): CheckedListFlags {
   if (args['show-labels'] && output.kind !== 'table' && output.kind !== 'wide') throw new UsageError(`--show-labels option cannot be used with ${args.output} printer`);
   const watching = Boolean(args.watch || args['watch-only']);
   if (args['output-watch-events'] && !watching) throw new UsageError('--output-watch-events option can only be used with --watch or --watch-only');
+  if (watching && args.subresource) throw new UsageError('--subresource cannot be used with --watch');
   const chunkSize = checkChunkSize(args['chunk-size']);
   const sortBy = args['sort-by'] ? parseSortBy(args['sort-by']) : undefined;
   const labelColumns = (args['label-columns'] ?? []).filter((k) => k !== '');

@@ -22,6 +22,8 @@ export interface ListQuery {
    * reads `row.object`.
    */
   includeObject?: 'None' | 'Metadata' | 'Object' | undefined;
+  /** Named objects only: GET this subresource of each (`status`, `scale`). */
+  subresource?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -64,7 +66,7 @@ export async function* getPages(transport: Transport, resource: ApiResource, nam
   const namespace = query.namespace;
   const fetches = names.map(async (name) => {
     const res = await transport.request({
-      path: resourcePath(resource, namespace === undefined ? { name } : { namespace, name }),
+      path: resourcePath(resource, namespace === undefined ? { name } : { namespace, name }) + (query.subresource ? `/${encodeURIComponent(query.subresource)}` : ''),
       headers: { Accept: query.accept },
       ...(query.signal ? { signal: query.signal } : {}),
     });

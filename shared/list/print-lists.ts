@@ -7,7 +7,9 @@
  * A type or name that fails does not stop the others.
  */
 import { fullyQualifiedName, namePrefix, type ApiResource } from '../discovery/api-resource.ts';
-import { ExitCode, NotFoundError, PluginError } from '../errors.ts';
+import { ExitCode, NotFoundError, PluginError, UsageError } from '../errors.ts';
+import { objectMetaTable } from '../output/object-meta-table.ts';
+import { realClock } from '../time/clock.ts';
 import type { Transport } from '../kube/transport.ts';
 import type { Streams } from '../cli/streams.ts';
 import type { OutputSpec } from '../output/output-spec.ts';
@@ -16,7 +18,7 @@ import { JsonPathExecutionError } from '../output/jsonpath/evaluate.ts';
 import { asList, formatObject, withTypeMeta, type KubeObject } from '../output/object-output.ts';
 import { bodyRows, headerRow, metadataAccept, metadataListAccept, tableAccept, type RenderOptions, type Table } from '../output/server-table.ts';
 import { TabWriter } from '../output/tab-writer.ts';
-import { apiVersionOf } from '../discovery/api-resource.ts';
+import { apiVersionOf, parseApiVersion } from '../discovery/api-resource.ts';
 import type { GetRequest } from './get-args.ts';
 import { sortByField, type SortBy } from './sort-by.ts';
 import { getPages, listPages, prefetch, type ListQuery, type Page } from './list-pages.ts';
@@ -39,6 +41,10 @@ export interface PrintListsOptions {
   singleItem?: boolean | undefined;
   /** Structured outputs and -o name print nothing when any named object failed (`get -f`). */
   nothingOnError?: boolean | undefined;
+  /** `--server-print=false`: tables of NAME and AGE made here from the objects (kubectl's client-side printer). */
+  serverPrint?: boolean | undefined;
+  /** `--subresource`: the named objects' subresource instead of them. */
+  subresource?: string | undefined;
   /** --ignore-not-found: a named object that does not exist is no error. */
   ignoreNotFound?: boolean | undefined;
   /** --sort-by: rows of each type's table, or all objects of a structured output. */
@@ -78,8 +84,12 @@ export async function printLists(options: PrintListsOptions): Promise<PrintLists
   const output = options.output;
   const sortBy = options.sortBy;
   // Every format but the table and -o name reads whole objects (-o name too when it sorts).
-  const structured = output.kind === 'json' || output.kind === 'yaml' || output.kind === 'jsonpath' || output.kind === 'custom-columns';
-  const wholeObjects = structured || (output.kind === 'name' && sortBy !== undefined);
+  const structured = output.kind === 'json' || output.kind === 'yaml' || output.kind === 'kyaml' || output.kind === 'jsonpath' || output.kind === 'go-template' || output.kind === 'custom-columns';
+  const clientTables = options.serverPrint === false && (output.kind === 'table' || output.kind === 'wide');
+  // -o name of a subresource names the kind it is (a Scale): whole objects then too.
+  const wholeObjects = structured || clientTables || (output.kind === 'name' && (sortBy !== undefined || options.subresource !== undefined));
+  // kubectl's builder: a subresource belongs to named objects.
+  if (options.subresource && options.requests.some((r) => !r.names)) throw new UsageError('subresource cannot be used when bulk resources are specified');
   // A table reads `row.object` only for the NAMESPACE column (-A), labels, extra columns
   // (dynget's UID) and -o name's fallback; otherwise the rows need their cells alone. Sorting
   // reads the whole object, as kubectl asks for it.
@@ -97,6 +107,7 @@ export async function printLists(options: PrintListsOptions): Promise<PrintLists
       chunkSize: options.chunkSize,
       accept,
       includeObject: accept === tableAccept ? tableObject : undefined,
+      subresource: options.subresource,
       signal: options.signal,
     };
   };
@@ -122,7 +133,8 @@ export async function printLists(options: PrintListsOptions): Promise<PrintLists
       if (!(error instanceof PluginError)) throw error;
       result.errors.push({ resource: request.resource, error });
     }
-    if (collected.length > 0 || !request.names) answered.push({ request, pages: collected });
+    const shown = clientTables ? collected.map((page) => objectMetaTable(page as never, realClock.wallMs()) as unknown as Page) : collected;
+    if (shown.length > 0 || !request.names) answered.push({ request, pages: shown });
   }
   const objectsOf = ({ request, pages }: { request: GetRequest; pages: Page[] }): KubeObject[] =>
     request.names ? (pages as KubeObject[]) : pages.flatMap((page) => (page as { items?: KubeObject[] }).items ?? []);
@@ -152,7 +164,9 @@ export async function printLists(options: PrintListsOptions): Promise<PrintLists
     if (sortBy && !(options.singleItem && named.length === 1)) sortByField(named, sortBy, (n) => n.object);
     result.found = named.length;
     const contextPrefix = options.context === undefined ? '' : `${options.context}/`;
-    options.streams.stdout.write(named.map(({ object, resource }) => `${contextPrefix}${namePrefix(resource)}/${object.metadata?.name ?? ''}\n`).join(''));
+    // A subresource may be another kind (a Deployment's scale is an autoscaling Scale): named by its own.
+    const prefix = (object: KubeObject, resource: ApiResource) => (options.subresource && object.kind ? [object.kind.toLowerCase(), parseApiVersion(object.apiVersion ?? '').group].filter(Boolean).join('.') : namePrefix(resource));
+    options.streams.stdout.write(named.map(({ object, resource }) => `${contextPrefix}${prefix(object, resource)}/${object.metadata?.name ?? ''}\n`).join(''));
     return result;
   }
 
@@ -211,6 +225,7 @@ function printObjects(output: OutputSpec, shown: KubeObject, items: KubeObject[]
   switch (output.kind) {
     case 'json':
     case 'yaml':
+    case 'kyaml':
       return formatObject(shown, output.kind, { showManagedFields: options.showManagedFields });
     case 'jsonpath':
       try {
@@ -219,6 +234,16 @@ function printObjects(output: OutputSpec, shown: KubeObject, items: KubeObject[]
         if (error instanceof JsonPathExecutionError) throw new PluginError(`error executing jsonpath ${JSON.stringify(output.template)}: ${error.message}`, ExitCode.api, { cause: error });
         throw error;
       }
+    case 'go-template': {
+      // kubectl runs it once, on the List (or the one object named); a failure prints what the
+      // template had printed and kubectl's debugging lines, then fails.
+      const { text, error } = output.goTemplate.print(shown);
+      if (error !== undefined) {
+        options.streams.stdout.write(text);
+        throw new PluginError(error, ExitCode.api);
+      }
+      return text;
+    }
     case 'custom-columns': {
       const { text, error } = renderCustomColumns(output.columns, items, options.noHeaders);
       if (error) {

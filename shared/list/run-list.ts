@@ -72,6 +72,8 @@ export function listPrintOptions(
     showManagedFields: Boolean(args['show-managed-fields']),
     singleItem: options.singleItem,
     nothingOnError: options.nothingOnError,
+    serverPrint: args['server-print'] !== false,
+    subresource: args.subresource || undefined,
     ignoreNotFound: Boolean(args['ignore-not-found']),
     sortBy: options.flags.sortBy,
     labelColumns: options.flags.labelColumns,
@@ -110,6 +112,7 @@ async function watch(ctx: PluginContext<ListArgs>, options: RunListOptions, name
       return await watchObjects({
         ...target,
         ...(output.kind === 'jsonpath' ? { jsonPath: output.jsonPath, template: output.template } : {}),
+        ...(output.kind === 'go-template' ? { goTemplate: output.goTemplate } : {}),
         ...(output.kind === 'custom-columns' ? { columns: output.columns, noHeaders: Boolean(args['no-headers']) } : {}),
         format,
         showManagedFields: Boolean(args['show-managed-fields']),

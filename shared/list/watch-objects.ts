@@ -1,5 +1,5 @@
 /**
- * `-w` with `-o json|yaml|name|jsonpath|custom-columns`, as kubectl get prints it: the listed objects one by one
+ * `-w` with `-o json|yaml|name|jsonpath|go-template|custom-columns`, as kubectl get prints it: the listed objects one by one
  * (not a List), then the object of every change; YAML documents separated by `---`; managedFields
  * left out unless --show-managed-fields (a template sees them); a template runs on each object. One object by name: its state, then its changes (the
  * server's first ADDED is that state). Ctrl-C ends it, exit 0.
@@ -13,17 +13,21 @@ import { JsonPathExecutionError } from '../output/jsonpath/evaluate.ts';
 import { goJsonValue, type JsonPath } from '../output/jsonpath/print.ts';
 import { goJsonString } from '../output/go-json.ts';
 import { goYaml } from '../output/go-yaml.ts';
+import { kyaml } from '../output/kyaml.ts';
 import { customColumnsRow, type CustomColumns } from '../output/custom-columns.ts';
+import type { GoTemplatePrinter } from '../output/go-template/print.ts';
 import { goTabwriter } from '../output/go-tabwriter.ts';
 
 export interface WatchObjectsOptions extends WatchTarget {
-  format: 'json' | 'yaml' | 'name' | 'jsonpath' | 'custom-columns';
+  format: 'json' | 'yaml' | 'kyaml' | 'name' | 'jsonpath' | 'go-template' | 'custom-columns';
   /** For -o custom-columns. */
   columns?: CustomColumns | undefined;
   noHeaders?: boolean | undefined;
   /** For -o jsonpath. */
   jsonPath?: JsonPath | undefined;
   template?: string | undefined;
+  /** For -o go-template. */
+  goTemplate?: GoTemplatePrinter | undefined;
   showManagedFields: boolean;
 }
 
@@ -60,8 +64,11 @@ export async function watchObjects(options: WatchObjectsOptions): Promise<ExitCo
       // kubectl prints its typed WatchEvent: type first, one line of JSON, YAML keys sorted.
       if (options.format === 'json') text = `{"type":${goJsonString(type)},"object":${goJsonValue(object, '', '')}}\n`;
       else if (options.format === 'yaml') text = separator + goYaml({ object, type });
+      else if (options.format === 'kyaml') text = kyaml({ type, object }, { keepOrder: true });
+      else if (options.format === 'go-template') text = runGoTemplate(options, { type, object });
       else text = runTemplate(options, { type, object });
     } else if (options.format === 'jsonpath') text = runTemplate(options, object);
+    else if (options.format === 'go-template') text = runGoTemplate(options, object);
     else text = separator + formatObject(object, options.format, { showManagedFields: options.showManagedFields });
     printed++;
     options.streams.stdout.write(text);
@@ -91,4 +98,12 @@ function runTemplate(options: WatchObjectsOptions, object: unknown): string {
     if (error instanceof JsonPathExecutionError) throw new PluginError(`error executing jsonpath ${JSON.stringify(options.template)}: ${error.message}`, ExitCode.api, { cause: error });
     throw error;
   }
+}
+
+/** A Go template on one object (kubectl's printer per event): on failure, what it printed, then the error. */
+function runGoTemplate(options: WatchObjectsOptions, object: unknown): string {
+  const { text, error } = options.goTemplate!.print(object);
+  if (error === undefined) return text;
+  options.streams.stdout.write(text);
+  throw new PluginError(error, ExitCode.api);
 }

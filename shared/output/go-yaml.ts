@@ -287,7 +287,8 @@ class Emitter {
 // eslint-disable-next-line no-control-regex
 const unreadable = /[\x7f-\x84\x86-\x9f\ufffe\uffff]/;
 
-function assertYamlReadable(value: unknown): void {
+/** go-yaml's reader refuses DEL and C1 controls (but NEL): kubectl's YAML printers fail on them. */
+export function assertYamlReadable(value: unknown): void {
   if (typeof value === 'string') {
     if (unreadable.test(value)) throw new PluginError('yaml: control characters are not allowed', ExitCode.api);
   } else if (Array.isArray(value)) {

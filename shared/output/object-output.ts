@@ -6,6 +6,7 @@
  */
 import { goJson } from './go-json.ts';
 import { goYaml } from './go-yaml.ts';
+import { kyaml } from './kyaml.ts';
 
 export interface KubeObject {
   apiVersion?: string;
@@ -24,8 +25,9 @@ export function asList(items: KubeObject[]): KubeObject {
   return { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
 }
 
-export function formatObject(object: unknown, format: 'json' | 'yaml', options: FormatOptions = {}): string {
+export function formatObject(object: unknown, format: 'json' | 'yaml' | 'kyaml', options: FormatOptions = {}): string {
   const shown = options.showManagedFields ? object : withoutManagedFields(object);
+  if (format === 'kyaml') return kyaml(shown);
   return format === 'json' ? `${goJson(shown, { sortKeys: !options.typed })}\n` : goYaml(shown);
 }
 

@@ -82,12 +82,3 @@ test('a path that does not parse: kubectl prints the header, then fails (exit 1)
   t.is(ours.stdout, '');
   t.is(ours.stderr, 'error: error parsing custom column BAD:.items[0, unterminated array\n');
 });
-
-test('Go templates are refused with exit 2 and one line naming jsonpath', async (t) => {
-  for (const o of [['-o', 'go-template={{.kind}}'], ['-o', 'go-template-file=x.tmpl'], ['-o', 'template={{.kind}}'], ['-o', 'templatefile=x'], ['--template', '{{.kind}}']]) {
-    const ours = await runPlugin('lsres', ['--kubeconfig', seeded.kubeconfig, 'cm', '-n', seeded.ns, ...o]);
-    t.is(ours.code, 2, o.join(' '));
-    t.is(ours.stdout, '');
-    t.regex(ours.stderr, /^error: -o [a-z-]+ is not supported: Go templates are not implemented, use -o jsonpath=TEMPLATE instead\n$/);
-  }
-});

@@ -59,7 +59,7 @@ const lines = (text: string) => text.split('\n').filter(Boolean).length;
 
 const occurrences = (text: string, word: string) => text.split(word).length - 1;
 
-for (const extra of [[], ['--output-watch-events'], ['--watch-only'], ['--no-headers', '-L', 'x'], ['-A', '-l', 'watched=yes'], ['-o', 'name'], ['-o', 'yaml'], ['-o', 'json', '--watch-only'], ['-o', 'jsonpath={.metadata.name}{" "}{.metadata.labels}{"\\n"}'], ['-o', 'json', '--output-watch-events'], ['-o', 'yaml', '--output-watch-events', '--watch-only'], ['-o', 'name', '--output-watch-events'], ['-o', 'jsonpath={.type} {.object.metadata.name}{"\\n"}', '--output-watch-events'], ['-o', 'custom-columns=NAME:.metadata.name,LABELS:.metadata.labels'], ['-o', 'custom-columns=EVENT:.type,NAME:.object.metadata.name', '--output-watch-events', '--watch-only']]) {
+for (const extra of [[], ['--output-watch-events'], ['--watch-only'], ['--no-headers', '-L', 'x'], ['-A', '-l', 'watched=yes'], ['-o', 'name'], ['-o', 'yaml'], ['-o', 'json', '--watch-only'], ['-o', 'jsonpath={.metadata.name}{" "}{.metadata.labels}{"\\n"}'], ['-o', 'json', '--output-watch-events'], ['-o', 'yaml', '--output-watch-events', '--watch-only'], ['-o', 'name', '--output-watch-events'], ['-o', 'jsonpath={.type} {.object.metadata.name}{"\\n"}', '--output-watch-events'], ['-o', 'custom-columns=NAME:.metadata.name,LABELS:.metadata.labels'], ['-o', 'custom-columns=EVENT:.type,NAME:.object.metadata.name', '--output-watch-events', '--watch-only'], ['-o', 'wide', '--output-watch-events'], ['-o', 'kyaml'], ['-o', 'kyaml', '--output-watch-events']]) {
   test.serial(`lsres -w ${extra.join(' ')} prints what kubectl get -w prints`, async (t) => {
     const ns = await createNamespace('parity-watch');
     namespaces.push(ns);

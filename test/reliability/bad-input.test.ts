@@ -126,7 +126,7 @@ const cases: Case[] = [
   { title: 'unknown shorthand flag (dynget)', plugin: 'dynget', args: admin('-Z', 'pods'), code: usage, error: /^unknown shorthand flag: 'Z' in -Z$/ },
   { title: 'bad -o (lsres)', plugin: 'lsres', args: admin('-o', 'xml'), code: usage, error: /^unable to match a printer suitable for the output format "xml"/ },
   { title: 'bad -o (watchq)', plugin: 'watchq', args: admin('-o', 'yaml'), code: usage, error: /^invalid output format "yaml": allowed values are text, json$/ },
-  { title: '-o go-template (not built)', plugin: 'lsres', args: admin('-o', 'go-template={{.kind}}'), code: usage, error: /^-o go-template is not supported: Go templates are not implemented, use -o jsonpath=TEMPLATE instead$/ },
+  { title: '-o go-template that does not parse', plugin: 'lsres', args: admin('-o', 'go-template={{.kind'), code: usage, error: /^error parsing template \{\{\.kind, template: output:1: unclosed action$/ },
   { title: '--chunk-size fractional', plugin: 'lsres', args: admin('--chunk-size', '1.5'), code: usage, error: /^invalid argument "1\.5" for "--chunk-size" flag: strconv\.ParseInt: parsing "1\.5": invalid syntax$/ },
   { title: '--chunk-size negative', plugin: 'dynget', args: admin('pods', '--chunk-size=-5'), code: usage, error: /^invalid value -5 for --chunk-size/ },
   { title: 'bad --timeout', plugin: 'mkdeploy', args: admin('rel-x', '--image', 'nginx', '--wait', '--timeout', '5 minutes'), code: usage, error: /^invalid argument "5 minutes" for "--timeout" flag: time: unknown unit " minutes" in duration "5 minutes"$/ },

@@ -124,7 +124,7 @@ for (const [what, args, message] of configFailures) {
 }
 
 test('bad flags are exit 2 and send nothing', async (t) => {
-  for (const args of [['--bogus'], ['-o', 'xml'], ['-o', 'go-template={{.kind}}'], ['-o', 'jsonpath={.items['], ['--chunk-size', '-5'], ['--request-timeout', 'soon']]) {
+  for (const args of [['--bogus'], ['-o', 'xml'], ['-o', 'go-template={{.kind'], ['-o', 'jsonpath={.items['], ['--chunk-size', '-5'], ['--request-timeout', 'soon']]) {
     const r = await lsres(args);
     t.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     t.regex(r.stderr, /^error: /);

@@ -5,6 +5,7 @@
  * and printing results as fmt.Print does (`<no value>` for a missing key). Errors carry Go's
  * text: `template: output:1:2: executing "output" at <.a.b>: nil pointer evaluating interface {}.b`.
  */
+import { compareCodePoints } from '../go-json.ts';
 import { goSprint, goSprintValue } from './go-fmt.ts';
 import { goQuote } from './go-string.ts';
 import { FuncError, asAny, goTemplateFuncs, builtinNames, type GoFunc, type ParamType } from './funcs.ts';
@@ -183,7 +184,8 @@ class State {
           }
           case 'map': {
             const map = val as GoMap;
-            const keys = Object.keys(map).sort(compareGoKeys);
+            // Go's map order for range: the keys' bytes.
+            const keys = Object.keys(map).sort(compareCodePoints);
             for (const key of keys) oneIteration(key, element(map[key]));
             return keys.length > 0;
           }
@@ -448,17 +450,6 @@ class State {
   }
 }
 
-/** Go's map order for range: the keys' bytes. */
-function compareGoKeys(a: string, b: string): number {
-  if (a === b) return 0;
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < x.length && i < y.length; i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}
 
 /** reflect.Value.String(): a string's text, else `<T Value>`. */
 function reflectValueString(v: Value): string {

@@ -7,7 +7,7 @@
  *   e.g. node scripts/bench/ab.ts compare /tmp/before /tmp/after lsres -n bench-lsres
  *
  * `compare` runs `node BEFORE/kubectl-PLUGIN.cjs ARGS` and `node AFTER/…` (the pinned Node; the
- * bundles, not single executables, so start-up is a little slower than the SEA's), or
+ * bundles, not single executables: V8 on Node, not the executables' Bun), or
  * `BEFORE/kubectl-PLUGIN` itself when a directory holds executables (dist/bin of two checkouts),
  * with KUBECONFIG set to the local cluster's, and prints wall, CPU and peak RSS medians as JSON.
  */

@@ -5,16 +5,13 @@
  *   node scripts/bench/profile.ts [--bundle|--source] [--top N] PLUGIN [ARGS...]
  *   e.g. KUBECONFIG=... node scripts/bench/profile.ts lsres cm -A
  *
- * By default it profiles the single executable itself (dist/bin/kubectl-<name>, which honours
- * NODE_OPTIONS=--cpu-prof), code cache and all. Frames are traced back to source files through
- * a source map: esbuild bundles the working tree again with the build's own options
- * (scripts/sea/bundle.ts) plus `sourcemap`, and if that bundle is the one in dist/bundle (the
- * executable's script) its map applies; otherwise frames stay unmapped and the summary says so.
- * Function names survive minification (keepNames).
- *
- * `--bundle` runs that fresh bundle with the pinned Node instead (no code cache, so compiling
- * weighs more); `--source` runs plugins/<name>/main.ts with type stripping (start-up is then
- * module loading, not representative).
+ * It profiles the plugin's bundle under the pinned Node (V8's profiler: the executables run on
+ * Bun, whose environment hooks are closed, so they take no profiling flags): esbuild bundles the
+ * working tree with the build's own options (scripts/sea/bundle.ts) plus `sourcemap`, and frames
+ * are traced back to source files through its map. Function names survive minification
+ * (keepNames). Start-up on V8 is not the executables' (JavaScriptCore with bytecode); the work of
+ * a call at scale is comparable. `--source` runs plugins/<name>/main.ts with type stripping
+ * (start-up is then module loading, not representative).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -56,49 +53,30 @@ export interface ProfileOptions {
   plugin: string;
   args: string[];
   env: NodeJS.ProcessEnv;
-  /** What runs: the executable (default when built), the fresh bundle, or the TypeScript source. */
+  /** What runs: the fresh bundle (default), or the TypeScript source. */
   mode?: ProfileMode;
   top?: number;
   /** Keep the bundle here and reuse it for the next profile of the same plugin (default: a temporary directory per run). */
   bundleDir?: string;
 }
 
-export type ProfileMode = 'sea' | 'bundle' | 'source';
+export type ProfileMode = 'bundle' | 'source';
 
 /** Maps a position (0-based line and column) in the bundle to the source file it came from. */
 type PositionMap = (line: number, column: number) => string | undefined;
 
 export async function profilePlugin(options: ProfileOptions): Promise<ProfileSummary> {
-  const executable = join(repoRoot, 'dist', 'bin', `kubectl-${options.plugin}`);
-  const shipped = join(repoRoot, 'dist', 'bundle', `kubectl-${options.plugin}.cjs`);
-  const mode = options.mode ?? (existsSync(executable) && existsSync(shipped) ? 'sea' : 'bundle');
+  const mode = options.mode ?? 'bundle';
   const dir = await mkdtemp(join(tmpdir(), 'bench-profile-'));
   try {
     const profDir = join(dir, 'prof');
     const profFlags = ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval=200'];
-    let file = process.execPath;
-    let args: string[];
-    let env: NodeJS.ProcessEnv = { ...options.env, NODE_OPTIONS: '' };
+    const file = process.execPath;
+    const env: NodeJS.ProcessEnv = { ...options.env, NODE_OPTIONS: '' };
     let script = join(repoRoot, 'plugins', options.plugin, 'main.ts');
     let positionMap: PositionMap | undefined;
-    let note = '';
-    if (mode === 'source') {
-      args = [...profFlags, script, ...options.args];
-    } else {
-      const bundle = await mappedBundle(options.plugin, options.bundleDir ?? dir);
-      if (mode === 'bundle') {
-        ({ script, positionMap } = bundle);
-        args = [...profFlags, script, ...options.args];
-      } else {
-        // The executable's script is dist/bundle/kubectl-<name>.cjs (its frames carry that path).
-        file = executable;
-        args = options.args;
-        env = { ...options.env, NODE_OPTIONS: profFlags.join(' ') };
-        script = shipped;
-        if (await sameCode(bundle.script, shipped)) positionMap = bundle.positionMap;
-        else note = ' (dist/bundle differs from the working tree: frames not mapped to files)';
-      }
-    }
+    if (mode === 'bundle') ({ script, positionMap } = await mappedBundle(options.plugin, options.bundleDir ?? dir));
+    const args = [...profFlags, script, ...options.args];
     const started = performance.now();
     await new Promise<void>((resolve, reject) => {
       const child = spawn(file, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -109,23 +87,13 @@ export async function profilePlugin(options: ProfileOptions): Promise<ProfileSum
     });
     const wallMs = performance.now() - started;
     const out = existsSync(profDir) ? (await readdir(profDir)).find((f) => f.endsWith('.cpuprofile')) : undefined;
-    if (!out) throw new Error(`the profiled run wrote no .cpuprofile${mode === 'sea' ? ' (does the executable ignore NODE_OPTIONS? try --bundle)' : ''}`);
+    if (!out) throw new Error('the profiled run wrote no .cpuprofile');
     const profile = JSON.parse(await readFile(join(profDir, out), 'utf8')) as CpuProfile;
-    const what =
-      mode === 'sea'
-        ? `NODE_OPTIONS=--cpu-prof dist/bin/kubectl-${options.plugin}`
-        : `node --cpu-prof ${mode === 'source' ? relative(repoRoot, script) : `<bundle of plugins/${options.plugin}/main.ts>`}`;
-    return { command: `${what} ${options.args.join(' ')}${note}`, wallMs, ...summarizeProfile(profile, options.top ?? 15, script, positionMap) };
+    const what = `node --cpu-prof ${mode === 'source' ? relative(repoRoot, script) : `<bundle of plugins/${options.plugin}/main.ts>`}`;
+    return { command: `${what} ${options.args.join(' ')}`, wallMs, ...summarizeProfile(profile, options.top ?? 15, script, positionMap) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Whether two bundles hold the same code (esbuild's trailing sourceMappingURL comment aside). */
-async function sameCode(fresh: string, shipped: string): Promise<boolean> {
-  const strip = (text: string) => text.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
-  const [a, b] = await Promise.all([readFile(fresh, 'utf8'), readFile(shipped, 'utf8')]);
-  return strip(a) === strip(b);
 }
 
 const bundles = new Map<string, Promise<{ script: string; positionMap: PositionMap }>>();

@@ -1,7 +1,7 @@
 /**
  * Ad-hoc code signing of a thin 64-bit Mach-O executable, as Go's linker does it
- * (cmd/internal/codesign): macOS on arm64 runs no unsigned code, and injecting the SEA blob
- * removes the signature Node's release carried.
+ * (cmd/internal/codesign): macOS on arm64 runs no unsigned code. Bun's compiler signs what it
+ * writes; this signs an executable whose signature does not check out (executable.ts).
  *
  * The signature goes at the end of __LINKEDIT (16-byte aligned), described by LC_CODE_SIGNATURE:
  *

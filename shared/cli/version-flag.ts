@@ -1,6 +1,6 @@
 /**
- * `kubectl-NAME --version` alone: the one call answered before the plugin's code loads (in an
- * executable, before its bundle is even compiled: sea-main.ts), since start-up is all it costs.
+ * `kubectl-NAME --version` alone: the one call answered before the plugin's code loads (entry.ts
+ * answers it before importing the command), since start-up is all it costs.
  * Any other form, or NODE_DEBUG (which runPlugin refuses), goes to the parser, whose --version
  * prints the same line.
  */

@@ -1,8 +1,7 @@
 /**
  * The legacy `oidc` auth-provider, served by @kubernetes/client-node: the only code that needs
- * client-node at run time. It is not part of a plugin's main script: the build puts it in its own
- * bundle, embedded as a SEA asset and compiled only for a user with an auth-provider
- * (auth-provider-loader.ts), so no other run pays for client-node's 4 MiB.
+ * client-node at run time. The bundle holds it behind a lazy import (auth-provider-loader.ts):
+ * it runs only for a user with an auth-provider, so no other run pays for client-node's 4 MiB.
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import type { UserEntry } from './kubeconfig.ts';

@@ -129,7 +129,7 @@ test('client certificate files renewed while watchq runs: new connections use th
   t.is((await w.stop('SIGTERM')).code, 0);
 });
 
-test('a legacy oidc auth-provider: client-node is loaded from the executable (a SEA asset) and sends the id-token', async (t) => {
+test('a legacy oidc auth-provider: client-node is loaded from the executable (a lazy import) and sends the id-token', async (t) => {
   // An id-token that has not expired is used as is (no issuer is contacted); the API server does
   // not know the issuer, so it answers 401: the token was sent.
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');

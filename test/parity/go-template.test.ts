@@ -15,12 +15,12 @@ import test from 'ava';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ensureCluster, kubectlOk } from '../helpers/cluster.ts';
 import { forEachLimited, type Outcome } from '../helpers/oracle.ts';
 import { pluginPath } from '../helpers/plugin.ts';
 import { sideBySide } from '../helpers/side-by-side.ts';
+import { startWatching, until } from '../helpers/watching.ts';
 import { seededNamespace } from './output-seed.ts';
 
 const seeded = seededNamespace('parity-gotemplate', async (s) => {
@@ -221,23 +221,7 @@ test(`at least 8 failing templates (${failures.length}): kubectl's stdout, first
   t.deepEqual(differences, []);
 });
 
-function start(binary: string, argv: string[]): { child: ChildProcess; out: () => string; watching: () => boolean; done: Promise<number> } {
-  const child = spawn(binary, ['--kubeconfig', seeded.kubeconfig, '-v=6', ...argv], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
-  return { child, out: () => stdout, watching: () => /[?&]watch=(1|true)\b/.test(stderr), done };
-}
-
-async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const start = (binary: string, argv: string[]) => startWatching(binary, seeded.kubeconfig, argv);
 
 // Serial: it runs before the others, and its object is gone when they list.
 for (const extra of [['-o', 'go-template={{.metadata.name}} {{.metadata.labels.step}} {{len .data}}{{"\\n"}}'], ['--output-watch-events', '-o', 'go-template={{.type}} {{.object.metadata.name}} {{.object.metadata.labels.step}}{{"\\n"}}']]) {

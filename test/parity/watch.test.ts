@@ -5,12 +5,13 @@
  * (kubectl exits 1, see README). Also the watches kubectl refuses.
  */
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createNamespace, deleteNamespace, ensureCluster, kubectl, kubectlOk } from '../helpers/cluster.ts';
 import { maskAges } from '../helpers/oracle.ts';
 import { pluginPath, runPlugin } from '../helpers/plugin.ts';
 import { TcpProxy } from '../plugins/watchq/tcp-proxy.ts';
+import { startWatching, until, type Watching } from '../helpers/watching.ts';
 
 let kubeconfig = '';
 let kubectlBinary = '';
@@ -28,31 +29,10 @@ test.after.always(async () => {
   for (const ns of namespaces) await deleteNamespace(ns);
 });
 
-interface Running {
-  child: ChildProcess;
-  out: () => string;
-  /** True once the -v=6 log shows the watch request answered: changes after it are seen. */
-  watching: () => boolean;
-  done: Promise<number>;
-}
-
-function start(binary: string, args: string[]): Running {
-  const child = spawn(binary, ['--kubeconfig', kubeconfig, '-v=6', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
-  return { child, out: () => stdout, watching: () => /[?&]watch=(1|true)\b/.test(stderr), done };
-}
-
-async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
+function start(binary: string, args: string[]): Watching {
+  const running = startWatching(binary, kubeconfig, args);
+  children.push(running.child);
+  return running;
 }
 
 const lines = (text: string) => text.split('\n').filter(Boolean).length;

@@ -22,6 +22,7 @@ import { registerInformerMetrics } from '../../shared/metrics/prom-informer.ts';
 import { createRateLimitingQueue } from '../../shared/workqueue/rate-limiting-queue.ts';
 import { Controller } from './controller.ts';
 import { execHandler } from './exec-handler.ts';
+import { writeHookKubeconfig } from '../../shared/kube/hook-kubeconfig.ts';
 import { failOnHandler, noopHandler, type Handler } from './handler.ts';
 import { createWatchqRegistry, startMetricsServer, type MetricsServer } from './metrics-server.ts';
 import { addWatchqFlags, parseWatchqOptions, watchqFormats, type WatchqArgs, type WatchqOptions } from './options.ts';
@@ -32,8 +33,8 @@ function total(summaries: Summary[]): Summary {
   return summaries.reduce((a, b) => ({ synced: a.synced + b.synced, deleted: a.deleted + b.deleted, retried: a.retried + b.retried, dropped: a.dropped + b.dropped }), { synced: 0, deleted: 0, retried: 0, dropped: 0 });
 }
 
-function buildHandler(options: WatchqOptions, output: (chunk: Buffer) => void): Handler {
-  const exec = options.exec === undefined ? noopHandler : execHandler({ command: options.exec, timeoutMs: options.execTimeoutMs, output });
+function buildHandler(options: WatchqOptions, output: (chunk: Buffer) => void, env: NodeJS.ProcessEnv): Handler {
+  const exec = options.exec === undefined ? noopHandler : execHandler({ command: options.exec, timeoutMs: options.execTimeoutMs, output, env });
   return options.failOn ? failOnHandler(options.failOn, exec) : exec;
 }
 
@@ -116,7 +117,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
       const controller = new Controller({
         informer,
         queue,
-        handler: buildHandler(options, (chunk) => streams.stderr.write(chunk.toString())),
+        handler: buildHandler(options, (chunk) => streams.stderr.write(chunk.toString()), hookEnv),
         reporter,
         kind: resource.kind,
         workers: options.workers,
@@ -133,6 +134,10 @@ export const watchq: PluginSpec<WatchqArgs> = {
       metrics = await startMetricsServer(options.metricsAddr, registry);
       reporter.info(`Serving metrics at ${metrics.url}`);
     }
+
+    // The hooks' kubectl reaches the cluster watchq watches, as the same user (hook-kubeconfig.ts).
+    const hookConfig = options.exec === undefined ? undefined : await writeHookKubeconfig(factory.restConfig());
+    const hookEnv: NodeJS.ProcessEnv = hookConfig ? { ...process.env, KUBECONFIG: hookConfig.path } : process.env;
 
     const stop = (): void => stopper.abort();
     if (signal.aborted) stop();
@@ -171,6 +176,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
     } finally {
       signal.removeEventListener('abort', stop);
       await metrics?.close();
+      await hookConfig?.remove();
     }
   },
 };

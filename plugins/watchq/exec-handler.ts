@@ -2,7 +2,8 @@
  * `--exec CMD`: a shell command per key, so a shell script can be a controller. The command
  * runs under `/bin/sh -c` in its own process group with the object's JSON on stdin and
  * WATCHQ_KEY, WATCHQ_EVENT (sync|delete), WATCHQ_ATTEMPT (1, 2, …), WATCHQ_KIND,
- * WATCHQ_NAMESPACE and WATCHQ_NAME in its environment. Exit 0 is success; anything else, or
+ * WATCHQ_NAMESPACE and WATCHQ_NAME in its environment, and KUBECONFIG naming the hooks'
+ * kubeconfig (shared/kube/hook-kubeconfig.ts) through `env`. Exit 0 is success; anything else, or
  * running past the timeout (the group is sent SIGTERM, then SIGKILL 2 s later), is a failure.
  * The SIGKILL goes to the whole group after the grace period even when the shell has exited
  * by then: a child of the command that ignores SIGTERM must not outlive its timeout.

@@ -20,6 +20,7 @@ import type { InformerObject } from '../../shared/informer/object-key.ts';
 import { promWorkqueueMetricsProvider } from '../../shared/metrics/prom-workqueue.ts';
 import { registerInformerMetrics } from '../../shared/metrics/prom-informer.ts';
 import { createRateLimitingQueue } from '../../shared/workqueue/rate-limiting-queue.ts';
+import { controllerRateLimiter } from '../../shared/workqueue/rate-limiters.ts';
 import { Controller } from './controller.ts';
 import { execHandler } from './exec-handler.ts';
 import { writeHookKubeconfig } from '../../shared/kube/hook-kubeconfig.ts';
@@ -113,7 +114,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
         },
       });
       informers.push(informer);
-      const queue = createRateLimitingQueue<string>({ name: fullName(resource), ...(metricsProvider ? { metricsProvider } : {}) });
+      const queue = createRateLimitingQueue<string>({ name: fullName(resource), rateLimiter: controllerRateLimiter<string>(options.backoff.baseMs, options.backoff.maxMs), ...(metricsProvider ? { metricsProvider } : {}) });
       const controller = new Controller({
         informer,
         queue,

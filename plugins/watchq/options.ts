@@ -22,6 +22,7 @@ export interface WatchqArgs {
   'all-namespaces'?: boolean;
   'leader-elect'?: boolean;
   'lease-name'?: string;
+  backoff?: string;
 }
 
 /** What -o takes here: parsed and completed (command.ts) from this one list. */
@@ -39,7 +40,10 @@ export interface WatchqOptions {
   allNamespaces: boolean;
   labelSelector: string | undefined;
   workers: number;
+  /** Infinity: never drop (`--max-retries -1`). */
   maxRetries: number;
+  /** The per-key exponential retry delay (`--backoff BASE,MAX`): client-go's 5 ms doubling to 1000 s by default. */
+  backoff: { baseMs: number; maxMs: number };
   /** 0: no resync. */
   resyncMs: number;
   failOn: RegExp | undefined;
@@ -59,7 +63,8 @@ export function addWatchqFlags(y: Argv<CommonArgs>): Argv<CommonArgs & WatchqArg
   return y
     .option('selector', { alias: 'l', type: 'string', description: 'Label selector to filter on, e.g. -l app=nginx' })
     .option('workers', { type: 'number', default: 1, description: 'Keys handled at the same time (never two workers on one key)' })
-    .option('max-retries', { type: 'number', default: 5, description: 'Retries of a failing key (with growing delays) before it is dropped' })
+    .option('max-retries', { type: 'number', default: 5, description: 'Retries of a failing key (with growing delays) before it is dropped; -1 = never drop' })
+    .option('backoff', { type: 'string', default: '5ms,1000s', description: 'Per-key retry delay BASE,MAX: BASE doubled on each failure up to MAX (with a 10 qps, burst 100 bucket for all keys)' })
     .option('resync', { type: 'string', default: '0', description: 'Hand every cached object to the handler again this often (e.g. 10m); 0 = never' })
     .option('fail-on', { type: 'string', description: 'Simulate a handler error for keys (namespace/name) matching this regular expression' })
     .option('exec', { type: 'string', description: 'Run this shell command per key: object JSON on stdin; WATCHQ_KEY, WATCHQ_EVENT, WATCHQ_ATTEMPT in the environment; exit 0 = done' })
@@ -109,7 +114,8 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
     allNamespaces: Boolean(args['all-namespaces']),
     labelSelector: args.selector || undefined,
     workers: wholeNumber(args.workers, '--workers', 1),
-    maxRetries: wholeNumber(args['max-retries'], '--max-retries', 0),
+    maxRetries: args['max-retries'] === -1 ? Infinity : wholeNumber(args['max-retries'], '--max-retries', -1),
+    backoff: parseBackoff(args.backoff ?? '5ms,1000s'),
     resyncMs: parseDuration(args.resync, '--resync'),
     failOn: args['fail-on'] === undefined ? undefined : parseFailOn(args['fail-on']),
     exec,
@@ -119,6 +125,15 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
     leaderElect: Boolean(args['leader-elect']),
     leaseName: args['lease-name'] === undefined ? undefined : checkLeaseName(args['lease-name'], Boolean(args['leader-elect'])),
   };
+}
+
+/** `--backoff BASE,MAX`: two Go durations, 0 < BASE ≤ MAX. */
+export function parseBackoff(value: string): { baseMs: number; maxMs: number } {
+  const parts = value.split(',');
+  if (parts.length !== 2) throw new UsageError(`invalid --backoff "${value}": expected BASE,MAX`, { hint: 'e.g. --backoff 5ms,1000s (client-go\'s default) or --backoff 1s,5m' });
+  const [baseMs, maxMs] = parts.map((p) => parseDuration(p.trim(), '--backoff')) as [number, number];
+  if (baseMs <= 0 || maxMs < baseMs) throw new UsageError(`invalid --backoff "${value}": BASE must be above 0 and MAX at least BASE`);
+  return { baseMs, maxMs };
 }
 
 function checkLeaseName(name: string, leaderElect: boolean): string {

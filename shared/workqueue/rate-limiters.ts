@@ -192,10 +192,12 @@ export class WithMaxWaitRateLimiter<T> implements RateLimiter<T> {
  * an overall 10 qps bucket of 100 (which only limits retry speed, not first adds).
  */
 export function defaultControllerRateLimiter<T = string>(clock: Clock = realClock): RateLimiter<T> {
-  return new MaxOfRateLimiter<T>(
-    new ItemExponentialFailureRateLimiter<T>(5, 1_000_000),
-    new BucketRateLimiter<T>({ qps: 10, burst: 100, clock }),
-  );
+  return controllerRateLimiter<T>(5, 1_000_000, clock);
+}
+
+/** The same shape with another per-item delay: `baseMs` · 2^n up to `maxMs` (watchq's --backoff). */
+export function controllerRateLimiter<T = string>(baseMs: number, maxMs: number, clock: Clock = realClock): RateLimiter<T> {
+  return new MaxOfRateLimiter<T>(new ItemExponentialFailureRateLimiter<T>(baseMs, maxMs), new BucketRateLimiter<T>({ qps: 10, burst: 100, clock }));
 }
 
 /** client-go's DefaultTypedItemBasedRateLimiter: 1 ms · 2^n up to 1000 s per item. */

@@ -197,6 +197,21 @@ test('--exec: a failure is retried, then succeeds (WATCHQ_ATTEMPT counts up)', a
   t.regex(result.stderr, /Summary: 1 synced, 0 deleted, 2 retried, 0 dropped/);
 });
 
+test('--max-retries -1 never drops: a key failing 8 times is still handled on the 9th try; --backoff sets the delays', async (t) => {
+  await createSettled('exec-forever', ['stubborn'], 0);
+  const dir = fs.mkdtempSync(path.join(tmp, 'exec-forever-'));
+  const script = path.join(dir, 'stubborn.sh');
+  fs.writeFileSync(script, `#!/bin/sh\n[ "$WATCHQ_ATTEMPT" -ge 9 ]\n`, { mode: 0o755 });
+  const p = watchq(['-l', 'scenario=exec-forever', '-o', 'json', '--exec', script, '--max-retries', '-1', '--backoff', '1ms,4ms']);
+  await p.waitFor('the success', () => p.events().some((e) => e.event === 'sync'));
+  const result = await p.stop('SIGTERM');
+  t.is(result.code, 0, result.stderr);
+  const tries = forKey(p.events(), 'stubborn');
+  t.deepEqual(tries.map((e) => [e.event, e.attempt]), [...Array.from({ length: 8 }, (_, i) => ['retry', i + 1]), ['sync', 9]]);
+  // The default --max-retries 5 would have dropped it after the 6th try.
+  t.false(tries.some((e) => e.event === 'drop'));
+});
+
 test('--exec-timeout kills a hung handler: a failure, retried, then dropped', async (t) => {
   await createSettled('exec-timeout', ['hung'], 0);
   const p = watchq(['-l', 'scenario=exec-timeout', '-o', 'json', '--exec', 'sleep 30', '--exec-timeout', '300ms', '--max-retries', '1']);

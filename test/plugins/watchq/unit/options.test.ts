@@ -26,7 +26,11 @@ const bad: Array<[string, Partial<WatchqArgs>, string[], RegExp]> = [
   ['--workers 0', { workers: 0 }, [], /--workers: must be a whole number ≥ 1/],
   ['--workers 1.5', { workers: 1.5 }, [], /--workers/],
   ['--workers abc', { workers: NaN }, [], /--workers/],
-  ['--max-retries -1', { 'max-retries': -1 }, [], /--max-retries: must be a whole number ≥ 0/],
+  ['--max-retries -2', { 'max-retries': -2 }, [], /--max-retries: must be a whole number ≥ -1/],
+  ['--backoff 1s', { backoff: '1s' }, [], /^invalid --backoff "1s": expected BASE,MAX$/],
+  ['--backoff 5,10s', { backoff: '5,10s' }, [], /^invalid argument "5" for "--backoff" flag: time: missing unit in duration "5"$/],
+  ['--backoff 0s,1s', { backoff: '0s,1s' }, [], /BASE must be above 0 and MAX at least BASE/],
+  ['--backoff 1m,1s', { backoff: '1m,1s' }, [], /BASE must be above 0 and MAX at least BASE/],
   ['--fail-on (', { 'fail-on': '(' }, [], /invalid --fail-on regular expression "\("/],
   ['--exec not found', { exec: 'no-such-command-xyz --flag' }, [], /--exec: no-such-command-xyz: command not found/],
   ['--exec empty', { exec: '  ' }, [], /--exec needs a command/],
@@ -45,6 +49,12 @@ for (const [title, args, positional, message] of bad) {
     t.is(error!.exitCode, 2);
   });
 }
+
+test('retries: --max-retries -1 never drops; --backoff BASE,MAX, client-go\'s 5 ms to 1000 s by default', (t) => {
+  t.is(parseWatchqOptions({ ...defaults, 'max-retries': -1 }, []).maxRetries, Infinity);
+  t.deepEqual(parseWatchqOptions(defaults, []).backoff, { baseMs: 5, maxMs: 1_000_000 });
+  t.deepEqual(parseWatchqOptions({ ...defaults, backoff: '1s, 5m' }, []).backoff, { baseMs: 1000, maxMs: 300_000 });
+});
 
 test('listen addresses', (t) => {
   t.deepEqual(parseListenAddress('127.0.0.1:0'), { host: '127.0.0.1', port: 0 });

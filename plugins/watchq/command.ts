@@ -11,7 +11,7 @@ import type { CommonArgs } from '../../shared/cli/common-flags.ts';
 import type { PluginSpec } from '../../shared/cli/run-plugin.ts';
 import { coalescingWriter, withStdout } from '../../shared/cli/streams.ts';
 import { fullName } from '../../shared/discovery/api-resource.ts';
-import { AccessDeniedError, ConfigError, ExitCode, ForbiddenError, NotFoundError, UsageError, type PluginError } from '../../shared/errors.ts';
+import { AccessDeniedError, ApiError, ConfigError, ExitCode, ForbiddenError, NotFoundError, UsageError, type PluginError } from '../../shared/errors.ts';
 import { explainDenials } from '../../shared/rbac/explain-denials.ts';
 import { createInformer, type Informer } from '../../shared/informer/informer.ts';
 import { createLeaseLock } from '../../shared/leader/lease-lock.ts';
@@ -90,11 +90,14 @@ export const watchq: PluginSpec<WatchqArgs> = {
     const runController = (stop: AbortSignal, lost?: AbortSignal): Promise<Summary> => {
       const informer = createInformer<InformerObject>({
         // The cache keeps objects without managedFields, as client-go's informers mostly do (--exec gets them so).
-        listWatch: createListWatch(factory.transport(), resource, { namespace, labelSelector: options.labelSelector, stripManagedFields: true }),
+        listWatch: createListWatch(factory.transport(), resource, { namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, stripManagedFields: true }),
         resyncMs: options.resyncMs,
         onProblem: (problem) => {
-          if (!informer.hasSynced() && (problem.error instanceof AccessDeniedError || problem.error instanceof NotFoundError || problem.error instanceof ConfigError)) {
-            fatal = problem.error;
+          // A request the server calls bad (400: a field selector it does not support) will not fix itself either.
+          const error = problem.error;
+          const badRequest = error instanceof ApiError && error.status === 400;
+          if (!informer.hasSynced() && (badRequest || error instanceof AccessDeniedError || error instanceof NotFoundError || error instanceof ConfigError)) {
+            fatal = error as PluginError;
             stopper.abort();
             return;
           }

@@ -11,6 +11,7 @@ import { resolveExecCommand } from './exec-handler.ts';
 
 export interface WatchqArgs {
   selector?: string;
+  'field-selector'?: string;
   workers: number;
   'max-retries': number;
   resync: string;
@@ -39,6 +40,7 @@ export interface WatchqOptions {
   type: string;
   allNamespaces: boolean;
   labelSelector: string | undefined;
+  fieldSelector: string | undefined;
   workers: number;
   /** Infinity: never drop (`--max-retries -1`). */
   maxRetries: number;
@@ -62,6 +64,7 @@ export const defaultType = 'deployments';
 export function addWatchqFlags(y: Argv<CommonArgs>): Argv<CommonArgs & WatchqArgs> {
   return y
     .option('selector', { alias: 'l', type: 'string', description: 'Label selector to filter on, e.g. -l app=nginx' })
+    .option('field-selector', { type: 'string', description: 'Field selector to filter on, as kubectl get takes it, e.g. --field-selector metadata.name=web' })
     .option('workers', { type: 'number', default: 1, description: 'Keys handled at the same time (never two workers on one key)' })
     .option('max-retries', { type: 'number', default: 5, description: 'Retries of a failing key (with growing delays) before it is dropped; -1 = never drop' })
     .option('backoff', { type: 'string', default: '5ms,1000s', description: 'Per-key retry delay BASE,MAX: BASE doubled on each failure up to MAX (with a 10 qps, burst 100 bucket for all keys)' })
@@ -113,6 +116,7 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
     type,
     allNamespaces: Boolean(args['all-namespaces']),
     labelSelector: args.selector || undefined,
+    fieldSelector: args['field-selector'] || undefined,
     workers: wholeNumber(args.workers, '--workers', 1),
     maxRetries: args['max-retries'] === -1 ? Infinity : wholeNumber(args['max-retries'], '--max-retries', -1),
     backoff: parseBackoff(args.backoff ?? '5ms,1000s'),

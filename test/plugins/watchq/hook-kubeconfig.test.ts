@@ -62,7 +62,7 @@ async function hookSays(hook: string, extra: string[]): Promise<{ said: string; 
   const env: NodeJS.ProcessEnv = { PATH: `${kubectlDir}:${process.env['PATH']}`, HOME: dir, NO_COLOR: '1' };
   const script = path.join(out, 'hook.sh');
   fs.writeFileSync(script, `#!/bin/sh\nstat -c %a "$KUBECONFIG" > ${out}/mode\necho "$KUBECONFIG" > ${out}/path\n${hook} > ${out}/said 2>&1\n`, { mode: 0o755 });
-  const p = new WatchqProcess(['--kubeconfig', kubeconfig, '--context', 'target', 'configmaps', '-l', 'hook=yes', '--exec', script, ...extra], env);
+  const p = new WatchqProcess(['--kubeconfig', kubeconfig, '--context', 'target', 'configmaps', '--field-selector', 'metadata.name=probe', '--exec', script, ...extra], env);
   try {
     await p.waitFor('the hook to run', () => fs.existsSync(path.join(out, 'said')) && fs.readFileSync(path.join(out, 'said'), 'utf8').length > 0);
   } finally {

@@ -197,6 +197,21 @@ test('--exec: a failure is retried, then succeeds (WATCHQ_ATTEMPT counts up)', a
   t.regex(result.stderr, /Summary: 1 synced, 0 deleted, 2 retried, 0 dropped/);
 });
 
+test('--field-selector narrows what is watched, as kubectl get\'s; one the server does not support is its error at once, exit 1', async (t) => {
+  await createSettled('field-sel', ['picked', 'other'], 0);
+  const p = watchq(['-l', 'scenario=field-sel', '--field-selector', 'metadata.name=picked', '-o', 'json']);
+  await p.waitForSync();
+  const result = await p.stop('SIGTERM');
+  t.is(result.code, 0, result.stderr);
+  const keys = p.events().filter((e) => e.event === 'sync').map((e) => e.key);
+  t.deepEqual(keys, [`${ns}/picked`]);
+  t.is((await kubectlOk(['get', 'deploy', '-n', ns, '-l', 'scenario=field-sel', '--field-selector', 'metadata.name=picked', '-o', 'name'])).trim(), 'deployment.apps/picked');
+  const bad = await runPlugin('watchq', ['--kubeconfig', kubeconfig, '-n', ns, '--field-selector', 'bogus=1'], { timeoutMs: 30_000 });
+  t.is(bad.code, 1, bad.stderr);
+  t.regex(bad.stderr, /^error: "bogus" is not a known field selector/);
+  t.is(bad.stderr.split('\n').filter(Boolean).length, 1, bad.stderr);
+});
+
 test('--max-retries -1 never drops: a key failing 8 times is still handled on the 9th try; --backoff sets the delays', async (t) => {
   await createSettled('exec-forever', ['stubborn'], 0);
   const dir = fs.mkdtempSync(path.join(tmp, 'exec-forever-'));

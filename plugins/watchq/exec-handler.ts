@@ -8,7 +8,9 @@
  * The SIGKILL goes to the whole group after the grace period even when the shell has exited
  * by then: a child of the command that ignores SIGTERM must not outlive its timeout.
  *
- * The command's stdout and stderr go to watchq's stderr, so watchq's stdout stays the event log.
+ * The command's stdout and stderr go to watchq's stderr line by line, each line prefixed with its
+ * key (`[ns/name] …`), so watchq's stdout stays the event log and concurrent workers' lines can
+ * be told apart. A failure says why: the exit status and the command's last stderr line.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -112,8 +114,11 @@ export function execHandler(options: ExecHandlerOptions): Handler {
         if (signal.aborted) onAbort();
         else signal.addEventListener('abort', onAbort, { once: true });
 
-        child.stdout.on('data', options.output);
-        child.stderr.on('data', options.output);
+        const prefix = `[${item.key}] `;
+        const out = keyedLines(prefix, options.output);
+        const err = keyedLines(prefix, options.output);
+        child.stdout.on('data', out.push);
+        child.stderr.on('data', err.push);
         // A command that does not read stdin closes it: that is fine.
         child.stdin.on('error', () => {});
         child.stdin.end(`${JSON.stringify(item.object ?? null)}\n`);
@@ -124,10 +129,13 @@ export function execHandler(options: ExecHandlerOptions): Handler {
         });
         child.once('close', (code, sig) => {
           cleanup();
+          out.end();
+          err.end();
+          const said = err.last() === undefined ? '' : `: ${err.last()}`;
           if (why !== undefined) reject(new Error(`exec "${options.command}" ${why}`));
           else if (code === 0) resolve();
-          else if (code !== null) reject(new Error(`exec "${options.command}" exited with status ${code}`));
-          else reject(new Error(`exec "${options.command}" was killed by ${sig}`));
+          else if (code !== null) reject(new Error(`exec "${options.command}" exited with status ${code}${said}`));
+          else reject(new Error(`exec "${options.command}" was killed by ${sig}${said}`));
         });
         function cleanup(): void {
           clearTimeout(timer);
@@ -135,6 +143,28 @@ export function execHandler(options: ExecHandlerOptions): Handler {
         }
       });
     },
+  };
+}
+
+/** Splits a stream into lines, each written with `prefix`; remembers the last non-blank line. */
+function keyedLines(prefix: string, write: (chunk: Buffer) => void): { push: (chunk: Buffer) => void; end: () => void; last: () => string | undefined } {
+  let partial = '';
+  let last: string | undefined;
+  const emit = (line: string): void => {
+    if (line.trim() !== '') last = line.trim();
+    write(Buffer.from(`${prefix}${line}\n`));
+  };
+  return {
+    push: (chunk) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) emit(line);
+    },
+    end: () => {
+      if (partial !== '') emit(partial);
+      partial = '';
+    },
+    last: () => last,
   };
 }
 

@@ -102,7 +102,8 @@ export function createReporter(format: OutputFormat, streams: Streams, kind: str
       handled: (item) => {
         streams.stdout.write(item.event === 'delete' ? `${deletedLine(item)}\n` : `${syncLine(item, options.manyNamespaces)}\n`);
       },
-      retry: (item, retry) => log(`Retry ${retry} for key ${terminalValue(item.key)}`),
+      // The seed's line, and why: the handler's error (an --exec command's status and last stderr line).
+      retry: (item, retry, error) => log(`Retry ${retry} for key ${terminalValue(item.key)}: ${oneLineMessage(error.message)}`),
       drop: (item, error) => log(`Dropping ${terminalValue(item.kind.toLowerCase())} "${terminalValue(item.key)}" out of the queue: ${oneLineMessage(error.message)}`),
       problem: (problem, what) => log(problemMessage(problem, what)),
       info: log,

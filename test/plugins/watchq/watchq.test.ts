@@ -90,7 +90,7 @@ test("the seed's scenario in text: each deployment synced once; test-deployment 
   t.deepEqual(
     log.filter((l) => l.includes('test-deployment')),
     [
-      ...[0, 1, 2, 3, 4].map((n) => `Retry ${n} for key ${ns}/test-deployment`),
+      ...[0, 1, 2, 3, 4].map((n) => `Retry ${n} for key ${ns}/test-deployment: simulated error for deployment test-deployment`),
       `Dropping deployment "${ns}/test-deployment" out of the queue: simulated error for deployment test-deployment`,
     ],
   );
@@ -173,7 +173,7 @@ test('--exec: the object on stdin, WATCHQ_* in the environment, deletes too', as
   const result = await p.stop('SIGTERM');
   t.is(result.code, 0, result.stderr);
   t.regex(result.stdout, /^Sync\/Add\/Update for Deployment exec-a, Replicas: 0$/m);
-  t.regex(result.stderr, /^handled exec-a$/m, "the command's output goes to stderr");
+  t.regex(result.stderr, new RegExp(`^\\[${ns}/exec-a\\] handled exec-a$`, 'm'), "the command's output goes to stderr, each line prefixed with its key");
   const calls = fs.readFileSync(path.join(dir, 'calls'), 'utf8').trim().split('\n');
   t.deepEqual(calls.sort(), [`delete ${ns}/exec-b 1`, `sync ${ns}/exec-a 1`, `sync ${ns}/exec-b 1`]);
   const object = JSON.parse(fs.readFileSync(path.join(dir, 'exec-a.json'), 'utf8')) as { kind: string; metadata: { name: string; namespace: string } };

@@ -24,13 +24,22 @@ test('the command gets the object on stdin and WATCHQ_* in its environment; exit
   const h = execHandler({ command: 'echo "$WATCHQ_KEY $WATCHQ_EVENT $WATCHQ_ATTEMPT $WATCHQ_KIND $WATCHQ_NAMESPACE $WATCHQ_NAME"; cat', timeoutMs: 5000, output: out.output });
   await h.handle(item, never);
   const [env, stdin] = out.text().split('\n');
-  t.is(env, 'default/web sync 2 Deployment default web');
-  t.deepEqual(JSON.parse(stdin!), item.object);
+  t.is(env, '[default/web] default/web sync 2 Deployment default web');
+  t.deepEqual(JSON.parse(stdin!.slice('[default/web] '.length)), item.object);
 });
 
-test('a non-zero exit is a failure naming the status', async (t) => {
-  const h = execHandler({ command: 'echo failing >&2; exit 3', timeoutMs: 5000, output: () => {} });
-  await t.throwsAsync(h.handle(item, never), { message: 'exec "echo failing >&2; exit 3" exited with status 3' });
+test('every line the command prints is prefixed with its key, partial lines joined, the last one ended', async (t) => {
+  const out = collect();
+  const h = execHandler({ command: "printf 'one\\ntw'; sleep 0.05; printf 'o\\nthree'", timeoutMs: 5000, output: out.output });
+  await h.handle(item, never);
+  t.deepEqual(out.text().split('\n').sort(), ['', '[default/web] one', '[default/web] three', '[default/web] two']);
+});
+
+test('a non-zero exit is a failure naming the status and the last line the command wrote to stderr', async (t) => {
+  const h = execHandler({ command: 'echo first >&2; echo "failing: no such secret" >&2; echo fine; exit 3', timeoutMs: 5000, output: () => {} });
+  await t.throwsAsync(h.handle(item, never), { message: 'exec "echo first >&2; echo "failing: no such secret" >&2; echo fine; exit 3" exited with status 3: failing: no such secret' });
+  const quiet = execHandler({ command: 'exit 4', timeoutMs: 5000, output: () => {} });
+  await t.throwsAsync(quiet.handle(item, never), { message: 'exec "exit 4" exited with status 4' });
 });
 
 test('a command that ignores stdin is fine', async (t) => {

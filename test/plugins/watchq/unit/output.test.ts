@@ -42,7 +42,7 @@ test('text: the seed lines, data on stdout, log lines with a timestamp on stderr
     streams.err(),
     [
       '2024/11/04 19:13:16 Synced 3 objects',
-      '2024/11/04 19:13:16 Retry 2 for key default/test-deployment',
+      '2024/11/04 19:13:16 Retry 2 for key default/test-deployment: simulated error for deployment test-deployment',
       '2024/11/04 19:13:16 Dropping deployment "default/test-deployment" out of the queue: simulated error for deployment test-deployment',
       '2024/11/04 19:13:16 Summary: 2 synced, 1 deleted, 5 retried, 1 dropped',
       '',

@@ -34,8 +34,8 @@ function total(summaries: Summary[]): Summary {
   return summaries.reduce((a, b) => ({ synced: a.synced + b.synced, deleted: a.deleted + b.deleted, retried: a.retried + b.retried, dropped: a.dropped + b.dropped }), { synced: 0, deleted: 0, retried: 0, dropped: 0 });
 }
 
-function buildHandler(options: WatchqOptions, output: (chunk: Buffer) => void, env: NodeJS.ProcessEnv): Handler {
-  const exec = options.exec === undefined ? noopHandler : execHandler({ command: options.exec, timeoutMs: options.execTimeoutMs, output, env });
+function buildHandler(options: WatchqOptions, output: (chunk: Buffer) => void, env: NodeJS.ProcessEnv, resultDir: string | undefined): Handler {
+  const exec = options.exec === undefined ? noopHandler : execHandler({ command: options.exec, timeoutMs: options.execTimeoutMs, output, env, resultDir });
   return options.failOn ? failOnHandler(options.failOn, exec) : exec;
 }
 
@@ -121,7 +121,11 @@ export const watchq: PluginSpec<WatchqArgs> = {
       const controller = new Controller({
         informer,
         queue,
-        handler: buildHandler(options, (chunk) => streams.stderr.write(chunk.toString()), hookEnv),
+        handler: buildHandler(options, (chunk) => streams.stderr.write(chunk.toString()), hookEnv, hookConfig?.dir),
+        onFatal: (error) => {
+          fatal = error as PluginError;
+          stopper.abort();
+        },
         reporter,
         kind: resource.kind,
         workers: options.workers,

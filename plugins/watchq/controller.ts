@@ -16,7 +16,9 @@ import type { Informer } from '../../shared/informer/informer.ts';
 import { objectKey, type InformerObject } from '../../shared/informer/object-key.ts';
 import type { RateLimitingQueue } from '../../shared/workqueue/rate-limiting-queue.ts';
 import { realClock, type Clock, type TimerHandle } from '../../shared/time/clock.ts';
+import { UsageError } from '../../shared/errors.ts';
 import type { Handler, WorkItem } from './handler.ts';
+import { HookFailure } from './hook-result.ts';
 import type { Reporter, Summary } from './output.ts';
 
 export interface ControllerOptions {
@@ -29,6 +31,8 @@ export interface ControllerOptions {
   maxRetries: number;
   /** How long running handlers get to finish after the stop signal (default 30 s). */
   drainTimeoutMs?: number;
+  /** A handler broke the hook contract (a UsageError): watchq stops with it. */
+  onFatal?: (error: Error) => void;
   clock?: Clock;
 }
 
@@ -141,13 +145,23 @@ export class Controller {
       kind,
     };
     const started = realClock.now();
+    let requeueAfterMs: number | undefined;
     try {
-      await handler.handle(item, this.#handlerStop.signal);
+      requeueAfterMs = (await handler.handle(item, this.#handlerStop.signal))?.requeueAfterMs;
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       const durationMs = realClock.now() - started;
       const retries = queue.numRequeues(key);
-      if (retries < maxRetries) {
+      if (error instanceof UsageError) {
+        this.#o.onFatal?.(error);
+        return;
+      }
+      if (error instanceof HookFailure && error.result.kind === 'requeue-after') {
+        // The hook's own delay instead of the backoff; not counted toward --max-retries.
+        this.#summary.retried++;
+        reporter.retry(item, retries, error, durationMs);
+        queue.addAfter(key, error.result.ms);
+      } else if (retries < maxRetries && !(error instanceof HookFailure && error.result.kind === 'permanent')) {
         this.#summary.retried++;
         reporter.retry(item, retries, error, durationMs);
         queue.addRateLimited(key);
@@ -165,6 +179,8 @@ export class Controller {
       this.#forgetTombstone(item);
     } else {
       this.#summary.synced++;
+      // Asked to come back (a poll, a wait for something outside the cluster); a change sooner runs it sooner.
+      if (requeueAfterMs !== undefined) queue.addAfter(key, requeueAfterMs);
     }
     reporter.handled(item, realClock.now() - started);
   }

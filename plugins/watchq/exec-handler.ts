@@ -17,6 +17,7 @@ import path from 'node:path';
 import { UsageError } from '../../shared/errors.ts';
 import { splitKey } from '../../shared/informer/object-key.ts';
 import type { Handler } from './handler.ts';
+import { HookFailure, parseHookResult } from './hook-result.ts';
 
 export interface ExecHandlerOptions {
   command: string;
@@ -27,6 +28,8 @@ export interface ExecHandlerOptions {
   env?: NodeJS.ProcessEnv;
   /** Between SIGTERM and SIGKILL (default 2 s). */
   killGraceMs?: number;
+  /** A private directory for the WATCHQ_RESULT files (hook-result.ts); without it there is none. */
+  resultDir?: string | undefined;
 }
 
 /** Words the shell runs itself: no file to look for. */
@@ -82,8 +85,24 @@ export function resolveExecCommand(command: string, env: NodeJS.ProcessEnv = pro
 
 export function execHandler(options: ExecHandlerOptions): Handler {
   const graceMs = options.killGraceMs ?? 2000;
+  let runs = 0;
   return {
-    handle(item, signal) {
+    async handle(item, signal) {
+      const resultFile = options.resultDir === undefined ? undefined : path.join(options.resultDir, `result-${++runs}`);
+      let failure: Error | undefined;
+      try {
+        await run(item, signal, resultFile);
+      } catch (error) {
+        failure = error as Error;
+      }
+      const said = resultFile === undefined ? { kind: 'none' as const } : parseHookResult(readResult(resultFile), options.command);
+      if (failure === undefined) return said.kind === 'requeue-after' ? { requeueAfterMs: said.ms } : {};
+      if (said.kind !== 'none') throw new HookFailure(failure.message, said, { cause: failure });
+      throw failure;
+    },
+  };
+
+  function run(item: Parameters<Handler['handle']>[0], signal: AbortSignal, resultFile: string | undefined): Promise<void> {
       const { namespace, name } = splitKey(item.key);
       return new Promise<void>((resolve, reject) => {
         const child = process.getBuiltinModule('node:child_process').spawn('/bin/sh', ['-c', options.command], {
@@ -97,6 +116,7 @@ export function execHandler(options: ExecHandlerOptions): Handler {
             WATCHQ_KIND: item.kind,
             WATCHQ_NAMESPACE: namespace ?? '',
             WATCHQ_NAME: name,
+            ...(resultFile === undefined ? {} : { WATCHQ_RESULT: resultFile }),
           },
         });
         let why: string | undefined;
@@ -142,8 +162,24 @@ export function execHandler(options: ExecHandlerOptions): Handler {
           signal.removeEventListener('abort', onAbort);
         }
       });
-    },
-  };
+  }
+}
+
+/** The result file's text (at most 4 KiB of a regular file: a FIFO put there never blocks us), then the file is gone; none written: empty. */
+function readResult(file: string): string {
+  try {
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    try {
+      if (!fs.fstatSync(fd).isFile()) return '';
+      const buffer = Buffer.alloc(4096);
+      return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+      fs.rmSync(file, { force: true });
+    }
+  } catch {
+    return '';
+  }
 }
 
 /** Splits a stream into lines, each written with `prefix`; remembers the last non-blank line. */

@@ -22,9 +22,17 @@ export interface WorkItem {
   kind: string;
 }
 
+/** What a successful run may ask for: to be run again after a while. */
+export interface HandlerResult {
+  requeueAfterMs?: number;
+}
+
 export interface Handler {
-  /** Rejects to report a failure. `signal` aborts when watchq stops waiting (drain timeout). */
-  handle(item: WorkItem, signal: AbortSignal): Promise<void>;
+  /**
+   * Rejects to report a failure (a HookFailure says how it is retried, a UsageError stops
+   * watchq). `signal` aborts when watchq stops waiting (drain timeout).
+   */
+  handle(item: WorkItem, signal: AbortSignal): Promise<HandlerResult | void>;
 }
 
 /** Fails every key matching `pattern`, like the seed's simulated error. */

@@ -57,6 +57,8 @@ export function hookKubeconfig(config: RestConfig): Record<string, unknown> {
 
 export interface PrivateFile {
   path: string;
+  /** The private directory holding it (0700), for the hooks' other files. */
+  dir: string;
   remove(): Promise<void>;
 }
 
@@ -66,5 +68,5 @@ export async function writeHookKubeconfig(config: RestConfig): Promise<PrivateFi
   await chmod(dir, 0o700);
   const path = join(dir, 'kubeconfig');
   await writeFile(path, `${JSON.stringify(hookKubeconfig(config), null, 2)}\n`, { mode: 0o600 });
-  return { path, remove: () => rm(dir, { recursive: true, force: true }) };
+  return { path, dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }

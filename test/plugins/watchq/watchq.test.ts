@@ -212,6 +212,36 @@ test('--field-selector narrows what is watched, as kubectl get\'s; one the serve
   t.is(bad.stderr.split('\n').filter(Boolean).length, 1, bad.stderr);
 });
 
+test('WATCHQ_RESULT: requeue-after runs the key again; permanent drops it at once; a line watchq does not know stops it with exit 2', async (t) => {
+  await createSettled('exec-result', ['poller', 'doomed', 'confused'], 0);
+  const dir = fs.mkdtempSync(path.join(tmp, 'exec-result-'));
+  const script = path.join(dir, 'result.sh');
+  fs.writeFileSync(
+    script,
+    [
+      '#!/bin/sh',
+      `echo run >> ${dir}/$WATCHQ_NAME`,
+      'case "$WATCHQ_NAME" in',
+      `  poller) [ "$(wc -l < ${dir}/poller)" -lt 3 ] && echo "requeue-after 300ms" > "$WATCHQ_RESULT"; exit 0 ;;`,
+      '  doomed) echo "permanent the name is taken" > "$WATCHQ_RESULT"; exit 1 ;;',
+      'esac',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  const p = watchq(['-l', 'scenario=exec-result', '--field-selector', 'metadata.name!=confused', '-o', 'json', '--exec', script]);
+  await p.waitFor('three runs of poller and the drop', () => forKey(p.events(), 'poller').length >= 3 && p.events().some((e) => e.event === 'drop'));
+  const result = await p.stop('SIGTERM');
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(forKey(p.events(), 'poller').map((e) => [e.event, e.attempt]), [['sync', 1], ['sync', 1], ['sync', 1]]);
+  t.deepEqual(forKey(p.events(), 'doomed').map((e) => [e.event, e.attempt, e.error]), [['drop', 1, `exec "${script}" exited with status 1: permanent: the name is taken`]]);
+  // A result line watchq does not know: the hook broke the contract, watchq stops at once.
+  fs.writeFileSync(script, '#!/bin/sh\necho "call me maybe" > "$WATCHQ_RESULT"\n', { mode: 0o755 });
+  const bad = await runPlugin('watchq', ['--kubeconfig', kubeconfig, '-n', ns, '-l', 'scenario=exec-result', '--field-selector', 'metadata.name=confused', '--exec', script], { timeoutMs: 30_000 });
+  t.is(bad.code, 2, bad.stderr);
+  t.regex(bad.stderr, /^error: --exec ".*result\.sh" wrote "call me maybe" to WATCHQ_RESULT: not a result watchq knows$/m);
+});
+
 test('--max-retries -1 never drops: a key failing 8 times is still handled on the 9th try; --backoff sets the delays', async (t) => {
   await createSettled('exec-forever', ['stubborn'], 0);
   const dir = fs.mkdtempSync(path.join(tmp, 'exec-forever-'));

@@ -5,7 +5,9 @@ import { createListWatch } from '../../../../shared/informer/list-watch.ts';
 import type { InformerObject } from '../../../../shared/informer/object-key.ts';
 import { createRateLimitingQueue } from '../../../../shared/workqueue/rate-limiting-queue.ts';
 import { Controller } from '../../../../plugins/watchq/controller.ts';
-import { failOnHandler, type Handler, type WorkItem } from '../../../../plugins/watchq/handler.ts';
+import { failOnHandler, type Handler, type HandlerResult, type WorkItem } from '../../../../plugins/watchq/handler.ts';
+import { HookFailure } from '../../../../plugins/watchq/hook-result.ts';
+import { UsageError } from '../../../../shared/errors.ts';
 import type { Reporter } from '../../../../plugins/watchq/output.ts';
 import { FakeClock } from '../../../helpers/fake-clock.ts';
 import { FakeTransport, flush, page } from '../../../shared/informer/fake-transport.ts';
@@ -65,7 +67,7 @@ function controllableHandler(): Handler & { runs: WorkItem[]; hold: Set<string>;
   return h;
 }
 
-function setup(items: InformerObject[], handler: Handler, options: { workers?: number; maxRetries?: number; drainTimeoutMs?: number } = {}) {
+function setup(items: InformerObject[], handler: Handler, options: { workers?: number; maxRetries?: number; drainTimeoutMs?: number; onFatal?: (error: Error) => void } = {}) {
   const transport = new FakeTransport();
   transport.listReplies.push(page('10', items));
   const clock = new FakeClock(0);
@@ -81,6 +83,7 @@ function setup(items: InformerObject[], handler: Handler, options: { workers?: n
     workers: options.workers ?? 1,
     maxRetries: options.maxRetries ?? 5,
     drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
+    ...(options.onFatal ? { onFatal: options.onFatal } : {}),
   });
   const stopper = new AbortController();
   const done = controller.run(stopper.signal);
@@ -219,4 +222,79 @@ test('stopped before the first sync: no workers, empty summary', async (t) => {
   stopper.abort();
   t.deepEqual(await done, { synced: 0, deleted: 0, retried: 0, dropped: 0 });
   t.deepEqual(reporter.lines, []);
+});
+
+/** Steps the fake clock `ms` one millisecond at a time, letting the workers run. */
+async function advance(s: { clock: FakeClock }, ms: number): Promise<void> {
+  for (let i = 0; i < ms; i++) {
+    s.clock.step(1);
+    await flush(2);
+  }
+}
+
+/** A handler answering each run with the next of `answers` (then succeeding), recording the clock. */
+function scripted(clock: () => number, answers: Array<HandlerResult | Error>): Handler & { at: Array<[number, number]> } {
+  const h = {
+    at: [] as Array<[number, number]>,
+    async handle(item: WorkItem): Promise<HandlerResult | void> {
+      h.at.push([clock(), item.attempt]);
+      const answer = answers.shift();
+      if (answer instanceof Error) throw answer;
+      return answer;
+    },
+  };
+  return h;
+}
+
+test('requeue-after on success: the key runs again after exactly that long, its retries not counted', async (t) => {
+  let now = () => 0;
+  const h = scripted(() => now(), [{ requeueAfterMs: 1000 }, {}]);
+  const s = setup([dep('poll', '1')], h);
+  now = () => s.clock.now();
+  await flush();
+  await advance(s, 999);
+  t.is(h.at.length, 1, 'not before the delay');
+  await advance(s, 1);
+  t.deepEqual(h.at, [[0, 1], [1000, 1]]);
+  t.deepEqual(s.reporter.lines, ['synced 1', 'sync default/poll 1', 'sync default/poll 1']);
+  s.stopper.abort();
+  await s.done;
+});
+
+test('requeue-after on a failure: retried after exactly that long instead of the backoff, attempts not counted toward --max-retries', async (t) => {
+  let now = () => 0;
+  const failing = () => new HookFailure('exec "h" exited with status 1', { kind: 'requeue-after', ms: 3000 });
+  const h = scripted(() => now(), [failing(), failing(), failing(), {}]);
+  const s = setup([dep('later', '1')], h, { maxRetries: 1 });
+  now = () => s.clock.now();
+  await flush();
+  await advance(s, 9000);
+  t.deepEqual(h.at, [[0, 1], [3000, 1], [6000, 1], [9000, 1]]);
+  t.is(s.reporter.lines.filter((l) => l.startsWith('drop')).length, 0);
+  t.is(s.reporter.lines.at(-1), 'sync default/later 1');
+  s.stopper.abort();
+  await s.done;
+});
+
+test('permanent: dropped at the first failure, whatever --max-retries says, with the hook\'s message', async (t) => {
+  const h = scripted(() => 0, [new HookFailure('exec "h" exited with status 1', { kind: 'permanent', message: 'bad config' })]);
+  const s = setup([dep('broken', '1')], h, { maxRetries: 5 });
+  await flush();
+  await advance(s, 100);
+  t.deepEqual(s.reporter.lines, ['synced 1', 'drop default/broken 1 exec "h" exited with status 1: permanent: bad config']);
+  s.stopper.abort();
+  t.deepEqual(await s.done, { synced: 0, deleted: 0, retried: 0, dropped: 1 });
+});
+
+test('a hook breaking the result contract stops watchq (onFatal), not retried', async (t) => {
+  const fatal: Error[] = [];
+  const h = scripted(() => 0, [new UsageError('--exec "h" wrote "soon" to WATCHQ_RESULT: not a result watchq knows')]);
+  const s = setup([dep('odd', '1')], h, { onFatal: (e) => fatal.push(e) });
+  await flush();
+  await advance(s, 100);
+  t.is(fatal.length, 1);
+  t.is(h.at.length, 1);
+  t.false(s.reporter.lines.some((l) => l.startsWith('retry')));
+  s.stopper.abort();
+  await s.done;
 });

@@ -1,7 +1,7 @@
 #!/bin/sh
 # A handler for kubectl watchq --exec: run once per changed object, its JSON on stdin.
 #   kubectl watchq cm --exec examples/reconcile.sh
-# watchq sets WATCHQ_KEY (namespace/name), WATCHQ_EVENT (sync or delete) and WATCHQ_ATTEMPT
+# watchq sets WATCHQ_KEY (namespace/name), WATCHQ_EVENT (sync, add, update, resync or delete) and WATCHQ_ATTEMPT
 # (1, then 2, 3, ... while it retries). Exit 0: done. Any other exit: retried with growing
 # delays, dropped after --max-retries. What this prints goes to watchq's stderr.
 set -eu

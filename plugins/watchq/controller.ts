@@ -40,6 +40,10 @@ export class Controller {
   readonly #o: ControllerOptions;
   /** The last version of deleted objects, until their delete has been handled. */
   readonly #tombstones = new Map<string, InformerObject>();
+  /** Each key's object as its last successful run saw it: `update` runs hand it to the hook. */
+  readonly #handled = new Map<string, InformerObject>();
+  /** Keys of the objects the first list brought: their first run is `sync`, later ones' `add`. */
+  readonly #initial = new Set<string>();
   readonly #summary: Summary = { synced: 0, deleted: 0, retried: 0, dropped: 0 };
   /** Aborted when draining takes too long: handlers should give up. */
   readonly #handlerStop = new AbortController();
@@ -49,7 +53,10 @@ export class Controller {
     this.#o = options;
     const { informer, queue } = options;
     informer.addEventHandler({
-      onAdd: (object) => this.#enqueue(objectKey(object)),
+      onAdd: (object) => {
+        if (!informer.hasSynced()) this.#initial.add(objectKey(object));
+        this.#enqueue(objectKey(object));
+      },
       onUpdate: (_old, object) => this.#enqueue(objectKey(object)),
       onDelete: (object) => {
         const key = objectKey(object);
@@ -137,9 +144,13 @@ export class Controller {
   async #process(key: string): Promise<void> {
     const { informer, queue, handler, reporter, kind, maxRetries } = this.#o;
     const cached = informer.store.getByKey(key);
+    const last = this.#handled.get(key);
+    const change = cached === undefined ? 'delete' : last === undefined ? (this.#initial.has(key) ? 'sync' : 'add') : last.metadata?.resourceVersion === cached.metadata?.resourceVersion ? 'resync' : 'update';
     const item: WorkItem = {
       key,
       event: cached === undefined ? 'delete' : 'sync',
+      change,
+      ...(change === 'update' ? { old: last } : {}),
       object: cached ?? this.#tombstones.get(key),
       attempt: queue.numRequeues(key) + 1,
       kind,
@@ -177,8 +188,11 @@ export class Controller {
     if (item.event === 'delete') {
       this.#summary.deleted++;
       this.#forgetTombstone(item);
+      this.#handled.delete(key);
+      this.#initial.delete(key);
     } else {
       this.#summary.synced++;
+      this.#handled.set(key, cached!);
       // Asked to come back (a poll, a wait for something outside the cluster); a change sooner runs it sooner.
       if (requeueAfterMs !== undefined) queue.addAfter(key, requeueAfterMs);
     }

@@ -1,7 +1,7 @@
 /**
  * `--exec CMD`: a shell command per key, so a shell script can be a controller. The command
  * runs under `/bin/sh -c` in its own process group with the object's JSON on stdin and
- * WATCHQ_KEY, WATCHQ_EVENT (sync|delete), WATCHQ_ATTEMPT (1, 2, …), WATCHQ_KIND,
+ * WATCHQ_KEY, WATCHQ_EVENT (sync|add|update|resync|delete), WATCHQ_ATTEMPT (1, 2, …), WATCHQ_KIND,
  * WATCHQ_NAMESPACE and WATCHQ_NAME in its environment, and KUBECONFIG naming the hooks'
  * kubeconfig (shared/kube/hook-kubeconfig.ts) through `env`. Exit 0 is success; anything else, or
  * running past the timeout (the group is sent SIGTERM, then SIGKILL 2 s later), is a failure.
@@ -88,12 +88,18 @@ export function execHandler(options: ExecHandlerOptions): Handler {
   let runs = 0;
   return {
     async handle(item, signal) {
-      const resultFile = options.resultDir === undefined ? undefined : path.join(options.resultDir, `result-${++runs}`);
+      const id = ++runs;
+      const resultFile = options.resultDir === undefined ? undefined : path.join(options.resultDir, `result-${id}`);
+      // An update's previous object, as its last successful run saw it, in a file of its own.
+      const oldFile = options.resultDir === undefined || item.old === undefined ? undefined : path.join(options.resultDir, `old-${id}.json`);
+      if (oldFile !== undefined) fs.writeFileSync(oldFile, `${JSON.stringify(item.old)}\n`, { mode: 0o600 });
       let failure: Error | undefined;
       try {
-        await run(item, signal, resultFile);
+        await run(item, signal, resultFile, oldFile);
       } catch (error) {
         failure = error as Error;
+      } finally {
+        if (oldFile !== undefined) fs.rmSync(oldFile, { force: true });
       }
       const said = resultFile === undefined ? { kind: 'none' as const } : parseHookResult(readResult(resultFile), options.command);
       if (failure === undefined) return said.kind === 'requeue-after' ? { requeueAfterMs: said.ms } : {};
@@ -102,7 +108,7 @@ export function execHandler(options: ExecHandlerOptions): Handler {
     },
   };
 
-  function run(item: Parameters<Handler['handle']>[0], signal: AbortSignal, resultFile: string | undefined): Promise<void> {
+  function run(item: Parameters<Handler['handle']>[0], signal: AbortSignal, resultFile: string | undefined, oldFile: string | undefined): Promise<void> {
       const { namespace, name } = splitKey(item.key);
       return new Promise<void>((resolve, reject) => {
         const child = process.getBuiltinModule('node:child_process').spawn('/bin/sh', ['-c', options.command], {
@@ -111,12 +117,13 @@ export function execHandler(options: ExecHandlerOptions): Handler {
           env: {
             ...(options.env ?? process.env),
             WATCHQ_KEY: item.key,
-            WATCHQ_EVENT: item.event,
+            WATCHQ_EVENT: item.change ?? item.event,
             WATCHQ_ATTEMPT: String(item.attempt),
             WATCHQ_KIND: item.kind,
             WATCHQ_NAMESPACE: namespace ?? '',
             WATCHQ_NAME: name,
             ...(resultFile === undefined ? {} : { WATCHQ_RESULT: resultFile }),
+            ...(oldFile === undefined ? {} : { WATCHQ_OLD: oldFile }),
           },
         });
         let why: string | undefined;

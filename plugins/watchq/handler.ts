@@ -12,9 +12,22 @@ import { splitKey } from '../../shared/informer/object-key.ts';
 /** `sync`: the object exists (added, updated or resynced); `delete`: it is gone. */
 export type WorkEvent = 'sync' | 'delete';
 
+/**
+ * What happened, as a hook sees it (WATCHQ_EVENT): `sync`, the key's first run for an object
+ * that existed when watchq started; `add`, the first run for one created later; `update`, an
+ * object a run of this process handled before (`old` is it as that last successful run saw
+ * it); `resync`, the same object again (`--resync`, or a run it asked for with requeue-after);
+ * `delete`, it is gone.
+ */
+export type WorkChange = 'sync' | 'add' | 'update' | 'resync' | 'delete';
+
 export interface WorkItem {
   key: string;
   event: WorkEvent;
+  /** Finer than `event`, for hooks; absent where only `event` is known (tests, the seed's output). */
+  change?: WorkChange;
+  /** For `update`: the object as the last successful run saw it. */
+  old?: InformerObject | undefined;
   /** The cached object; for `delete` the last version seen (undefined if never seen). */
   object: InformerObject | undefined;
   /** 1 for the first try, 2 for the first retry, … */

@@ -70,7 +70,7 @@ export function addWatchqFlags(y: Argv<CommonArgs>): Argv<CommonArgs & WatchqArg
     .option('backoff', { type: 'string', default: '5ms,1000s', description: 'Per-key retry delay BASE,MAX: BASE doubled on each failure up to MAX (with a 10 qps, burst 100 bucket for all keys)' })
     .option('resync', { type: 'string', default: '0', description: 'Hand every cached object to the handler again this often (e.g. 10m); 0 = never' })
     .option('fail-on', { type: 'string', description: 'Simulate a handler error for keys (namespace/name) matching this regular expression' })
-    .option('exec', { type: 'string', description: 'Run this shell command per key: object JSON on stdin; WATCHQ_KEY, WATCHQ_EVENT, WATCHQ_ATTEMPT in the environment; exit 0 = done' })
+    .option('exec', { type: 'string', description: 'Run this shell command per key: object JSON on stdin; WATCHQ_KEY, WATCHQ_EVENT (sync|add|update|resync|delete), WATCHQ_ATTEMPT, WATCHQ_OLD, WATCHQ_RESULT, KUBECONFIG in the environment; exit 0 = done' })
     .option('exec-timeout', { type: 'string', default: '30s', description: 'Kill an --exec command running longer than this (a failure); 0 = no limit' })
     .option('output', { alias: 'o', type: 'string', default: 'text', description: 'Output format: text or json (one object per line)' })
     .option('metrics-addr', { type: 'string', description: 'Serve Prometheus metrics on HOST:PORT at /metrics (e.g. 127.0.0.1:9090, :9090)' })

@@ -212,6 +212,30 @@ test('--field-selector narrows what is watched, as kubectl get\'s; one the serve
   t.is(bad.stderr.split('\n').filter(Boolean).length, 1, bad.stderr);
 });
 
+test('WATCHQ_EVENT says what happened (sync, add, update with WATCHQ_OLD, delete), on the real cluster', async (t) => {
+  await createSettled('exec-events', ['early'], 0);
+  const dir = fs.mkdtempSync(path.join(tmp, 'exec-events-'));
+  const script = path.join(dir, 'events.sh');
+  // One line per run: the event, the name, the replicas now and (for an update) before.
+  fs.writeFileSync(script, `#!/bin/sh\nnow=$(sed -n 's/.*"replicas":\\([0-9]*\\).*/\\1/p' | head -1)\nold=""\n[ -n "$WATCHQ_OLD" ] && old=$(sed -n 's/.*"replicas":\\([0-9]*\\).*/\\1/p' "$WATCHQ_OLD" | head -1)\necho "$WATCHQ_EVENT $WATCHQ_NAME $now $old" >> ${dir}/runs\n`, { mode: 0o755 });
+  const p = watchq(['-l', 'scenario=exec-events', '-o', 'json', '--exec', script]);
+  await p.waitForSync();
+  await p.waitFor('the first run', () => fs.existsSync(path.join(dir, 'runs')));
+  await kubectlOk(['apply', '-n', ns, '-f', '-'], { input: deploymentYaml('late', 'exec-events', 0) });
+  await p.waitFor('the add', () => fs.readFileSync(path.join(dir, 'runs'), 'utf8').includes('add late'));
+  await kubectlOk(['scale', 'deploy/early', '--replicas=2', '-n', ns]);
+  await p.waitFor('the update', () => fs.readFileSync(path.join(dir, 'runs'), 'utf8').includes('update early 2'));
+  await kubectlOk(['delete', 'deploy', 'late', '-n', ns, '--wait=false']);
+  await p.waitFor('the delete', () => fs.readFileSync(path.join(dir, 'runs'), 'utf8').includes('delete late'));
+  const result = await p.stop('SIGTERM');
+  t.is(result.code, 0, result.stderr);
+  const runs = fs.readFileSync(path.join(dir, 'runs'), 'utf8').trim().split('\n').map((l) => l.trim());
+  t.is(runs[0], 'sync early 0');
+  t.true(runs.includes('add late 0'), runs.join('\n'));
+  t.true(runs.includes('update early 2 0'), 'the update carries the object as the last successful run saw it');
+  t.true(runs.some((l) => l.startsWith('delete late')), runs.join('\n'));
+});
+
 test('WATCHQ_RESULT: requeue-after runs the key again; permanent drops it at once; a line watchq does not know stops it with exit 2', async (t) => {
   await createSettled('exec-result', ['poller', 'doomed', 'confused'], 0);
   const dir = fs.mkdtempSync(path.join(tmp, 'exec-result-'));

@@ -298,3 +298,52 @@ test('a hook breaking the result contract stops watchq (onFatal), not retried', 
   s.stopper.abort();
   await s.done;
 });
+
+test('what happened, as the hook sees it: sync for the first list, add for later objects, update with the last handled object, resync for the same one, delete', async (t) => {
+  const handler = controllableHandler();
+  const s = setup([dep('first', '1')], handler);
+  await flush();
+  s.transport.watch.send({ type: 'ADDED', object: dep('later', '2') });
+  await flush();
+  s.transport.watch.send({ type: 'MODIFIED', object: dep('first', '3') });
+  await flush();
+  // The same version again (what --resync and requeue-after hand out).
+  s.queue.add('default/first');
+  await flush();
+  s.transport.watch.send({ type: 'DELETED', object: dep('later', '4') });
+  await flush();
+  t.deepEqual(
+    handler.runs.map((r) => [r.key, r.change, r.old?.metadata?.resourceVersion]),
+    [
+      ['default/first', 'sync', undefined],
+      ['default/later', 'add', undefined],
+      ['default/first', 'update', '1'],
+      ['default/first', 'resync', undefined],
+      ['default/later', 'delete', undefined],
+    ],
+  );
+  s.stopper.abort();
+  await s.done;
+});
+
+test('a first run that failed is still the first: an update before it succeeds is its sync, and update compares with the last success', async (t) => {
+  let fail = true;
+  const runs: WorkItem[] = [];
+  const handler: Handler = {
+    async handle(item) {
+      runs.push(item);
+      if (fail) throw new Error('not yet');
+    },
+  };
+  const s = setup([dep('flaky', '1')], handler);
+  await flush();
+  s.transport.watch.send({ type: 'MODIFIED', object: dep('flaky', '2') });
+  fail = false;
+  await advance(s, 20);
+  s.transport.watch.send({ type: 'MODIFIED', object: dep('flaky', '3') });
+  await advance(s, 20);
+  // The failed run's rate-limited retry still comes (client-go's queue does not cancel it): the same object again, a resync.
+  t.deepEqual(runs.map((r) => [r.change, r.old?.metadata?.resourceVersion]), [['sync', undefined], ['sync', undefined], ['resync', undefined], ['update', '2']]);
+  s.stopper.abort();
+  await s.done;
+});

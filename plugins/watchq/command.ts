@@ -122,6 +122,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
         informer,
         queue,
         handler: buildHandler(options, (chunk) => streams.stderr.write(chunk.toString()), hookEnv, hookConfig?.dir),
+        ...(options.changes ? { changes: (object: InformerObject) => options.changes!.execute(object) } : {}),
         onFatal: (error) => {
           fatal = error as PluginError;
           stopper.abort();

@@ -33,6 +33,8 @@ export interface ControllerOptions {
   drainTimeoutMs?: number;
   /** A handler broke the hook contract (a UsageError): watchq stops with it. */
   onFatal?: (error: Error) => void;
+  /** `--changes`: an update runs only when this view of the object differs from the last successful run's. */
+  changes?: (object: InformerObject) => string;
   clock?: Clock;
 }
 
@@ -146,6 +148,11 @@ export class Controller {
     const cached = informer.store.getByKey(key);
     const last = this.#handled.get(key);
     const change = cached === undefined ? 'delete' : last === undefined ? (this.#initial.has(key) ? 'sync' : 'add') : last.metadata?.resourceVersion === cached.metadata?.resourceVersion ? 'resync' : 'update';
+    // Nothing the user cares about changed since the last success (a hook's own write-back): no run.
+    if (change === 'update' && this.#unchanged(cached!, last!)) {
+      queue.forget(key);
+      return;
+    }
     const item: WorkItem = {
       key,
       event: cached === undefined ? 'delete' : 'sync',
@@ -197,6 +204,17 @@ export class Controller {
       if (requeueAfterMs !== undefined) queue.addAfter(key, requeueAfterMs);
     }
     reporter.handled(item, realClock.now() - started);
+  }
+
+  /** Whether `--changes` sees no difference (a template that fails on an object counts as a change). */
+  #unchanged(now: InformerObject, before: InformerObject): boolean {
+    const view = this.#o.changes;
+    if (view === undefined) return false;
+    try {
+      return view(now) === view(before);
+    } catch {
+      return false;
+    }
   }
 
   #forgetTombstone(item: WorkItem): void {

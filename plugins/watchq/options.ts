@@ -8,6 +8,8 @@ import { parseDuration } from '../../shared/cli/duration.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { checkDns1123Subdomain } from '../../shared/validation/names.ts';
 import { resolveExecCommand } from './exec-handler.ts';
+import { JsonPathSyntaxError } from '../../shared/output/jsonpath/parser.ts';
+import { createJsonPath, type JsonPath } from '../../shared/output/jsonpath/print.ts';
 
 export interface WatchqArgs {
   selector?: string;
@@ -24,6 +26,7 @@ export interface WatchqArgs {
   'leader-elect'?: boolean;
   'lease-name'?: string;
   backoff?: string;
+  changes?: string;
 }
 
 /** What -o takes here: parsed and completed (command.ts) from this one list. */
@@ -57,6 +60,8 @@ export interface WatchqOptions {
   leaderElect: boolean;
   /** Undefined: `watchq-<plural>`. */
   leaseName: string | undefined;
+  /** `--changes TEMPLATE`: what an update must change to run the handler (a JSONPath template). */
+  changes: JsonPath | undefined;
 }
 
 export const defaultType = 'deployments';
@@ -67,6 +72,7 @@ export function addWatchqFlags(y: Argv<CommonArgs>): Argv<CommonArgs & WatchqArg
     .option('field-selector', { type: 'string', description: 'Field selector to filter on, as kubectl get takes it, e.g. --field-selector metadata.name=web' })
     .option('workers', { type: 'number', default: 1, description: 'Keys handled at the same time (never two workers on one key)' })
     .option('max-retries', { type: 'number', default: 5, description: 'Retries of a failing key (with growing delays) before it is dropped; -1 = never drop' })
+    .option('changes', { type: 'string', description: "Run an update only when this JSONPath template's output differs from the last successful run's, e.g. --changes '{.spec}{.metadata.labels}' (a hook writing status or annotations does not wake itself)" })
     .option('backoff', { type: 'string', default: '5ms,1000s', description: 'Per-key retry delay BASE,MAX: BASE doubled on each failure up to MAX (with a 10 qps, burst 100 bucket for all keys)' })
     .option('resync', { type: 'string', default: '0', description: 'Hand every cached object to the handler again this often (e.g. 10m); 0 = never' })
     .option('fail-on', { type: 'string', description: 'Simulate a handler error for keys (namespace/name) matching this regular expression' })
@@ -120,6 +126,7 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
     workers: wholeNumber(args.workers, '--workers', 1),
     maxRetries: args['max-retries'] === -1 ? Infinity : wholeNumber(args['max-retries'], '--max-retries', -1),
     backoff: parseBackoff(args.backoff ?? '5ms,1000s'),
+    changes: args.changes === undefined ? undefined : parseChanges(args.changes),
     resyncMs: parseDuration(args.resync, '--resync'),
     failOn: args['fail-on'] === undefined ? undefined : parseFailOn(args['fail-on']),
     exec,
@@ -129,6 +136,17 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
     leaderElect: Boolean(args['leader-elect']),
     leaseName: args['lease-name'] === undefined ? undefined : checkLeaseName(args['lease-name'], Boolean(args['leader-elect'])),
   };
+}
+
+/** `--changes TEMPLATE`: kubectl's JSONPath template syntax, refused before anything starts when it does not parse. */
+export function parseChanges(template: string): JsonPath {
+  if (template.trim() === '') throw new UsageError('--changes needs a template', { hint: "e.g. --changes '{.spec}{.metadata.labels}'" });
+  try {
+    return createJsonPath(template, { allowMissingKeys: true });
+  } catch (error) {
+    if (error instanceof JsonPathSyntaxError) throw new UsageError(`error parsing --changes ${template}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** `--backoff BASE,MAX`: two Go durations, 0 < BASE ≤ MAX. */

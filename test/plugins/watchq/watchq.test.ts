@@ -236,6 +236,27 @@ test('WATCHQ_EVENT says what happened (sync, add, update with WATCHQ_OLD, delete
   t.true(runs.some((l) => l.startsWith('delete late')), runs.join('\n'));
 });
 
+test('--changes: a hook annotating its own object (through the hooks\' kubeconfig) does not wake itself; a spec change does; a template that does not parse is exit 2', async (t) => {
+  await createSettled('exec-changes', ['self-writer'], 0);
+  const dir = fs.mkdtempSync(path.join(tmp, 'exec-changes-'));
+  const script = path.join(dir, 'annotate.sh');
+  const kubectlBin = (await ensureCluster()).kubectl;
+  fs.writeFileSync(script, `#!/bin/sh\necho "$WATCHQ_EVENT" >> ${dir}/runs\n${kubectlBin} annotate deploy "$WATCHQ_NAME" --overwrite "handled-at=$(date +%s%N)" >/dev/null\n`, { mode: 0o755 });
+  const p = watchq(['-l', 'scenario=exec-changes', '-o', 'json', '--exec', script, '--changes', '{.spec}{.metadata.labels}']);
+  await p.waitFor('the first run', () => fs.existsSync(path.join(dir, 'runs')));
+  await sleep(2000);
+  t.deepEqual(fs.readFileSync(path.join(dir, 'runs'), 'utf8').trim().split('\n'), ['sync'], 'its own annotation did not run it again');
+  await kubectlOk(['scale', 'deploy/self-writer', '--replicas=1', '-n', ns]);
+  await p.waitFor('the update', () => fs.readFileSync(path.join(dir, 'runs'), 'utf8').includes('update'));
+  await sleep(1500);
+  const result = await p.stop('SIGTERM');
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(fs.readFileSync(path.join(dir, 'runs'), 'utf8').trim().split('\n'), ['sync', 'update']);
+  const bad = await runPlugin('watchq', ['--kubeconfig', kubeconfig, '-n', ns, '--changes', '{.spec'], { timeoutMs: 30_000 });
+  t.is(bad.code, 2, bad.stderr);
+  t.regex(bad.stderr, /^error: error parsing --changes \{\.spec: /);
+});
+
 test('WATCHQ_RESULT: requeue-after runs the key again; permanent drops it at once; a line watchq does not know stops it with exit 2', async (t) => {
   await createSettled('exec-result', ['poller', 'doomed', 'confused'], 0);
   const dir = fs.mkdtempSync(path.join(tmp, 'exec-result-'));

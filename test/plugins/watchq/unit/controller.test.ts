@@ -347,3 +347,28 @@ test('a first run that failed is still the first: an update before it succeeds i
   s.stopper.abort();
   await s.done;
 });
+
+test('--changes: an update that leaves the template\'s view alone runs nothing; one that changes it runs, compared with the last success', async (t) => {
+  const handler = controllableHandler();
+  const transport = new FakeTransport();
+  transport.listReplies.push(page('10', [dep('web', '1')]));
+  const clock = new FakeClock(0);
+  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0 });
+  const queue = createRateLimitingQueue<string>({ clock });
+  const spec = (o: InformerObject) => JSON.stringify((o as { spec?: unknown }).spec);
+  const controller = new Controller({ informer, queue, handler, reporter: recordingReporter(), kind: 'Deployment', workers: 1, maxRetries: 5, changes: spec });
+  const stopper = new AbortController();
+  const done = controller.run(stopper.signal);
+  await flush();
+  const annotated = (rv: string, replicas: number) => ({ ...dep('web', rv), metadata: { name: 'web', namespace: 'default', resourceVersion: rv, annotations: { seen: rv } }, spec: { replicas } });
+  transport.watch.send({ type: 'MODIFIED', object: annotated('2', 1) });
+  await flush();
+  transport.watch.send({ type: 'MODIFIED', object: annotated('3', 1) });
+  await flush();
+  t.is(handler.runs.length, 1, 'annotations alone change nothing --changes looks at');
+  transport.watch.send({ type: 'MODIFIED', object: annotated('4', 2) });
+  await flush();
+  t.deepEqual(handler.runs.map((r) => [r.change, r.old?.metadata?.resourceVersion]), [['sync', undefined], ['update', '1']]);
+  stopper.abort();
+  await done;
+});

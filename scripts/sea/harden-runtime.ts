@@ -79,14 +79,19 @@ export function hardenImage(image: Buffer, os: Target['os']): Record<string, num
   return found;
 }
 
-/** The hardened copy of a (checked) runtime binary, made once beside it for this list of hooks. */
+/**
+ * The hardened copy of a (checked) runtime binary, kept beside it for this list of hooks. It is
+ * made again from the checked binary on every call and compared with the copy in the cache, so a
+ * copy changed there is replaced, never built on; an unchanged one keeps its mtime, so the
+ * executables built on it stay up to date.
+ */
 export async function hardenedRuntime(runtime: string, target: Target): Promise<string> {
   const recipe = createHash('sha256').update(JSON.stringify(runtimeHooks)).digest('hex').slice(0, 12);
   const dir = join(runtime, '..', '..', `hardened-${recipe}`);
   const out = join(dir, runtime.split(/[\\/]/).pop()!);
-  if (existsSync(out)) return out;
   const image = await readFile(runtime);
   hardenImage(image, target.os);
+  if (existsSync(out) && (await readFile(out)).equals(image)) return out;
   await mkdir(dir, { recursive: true });
   await writeFileAtomic(out, image, 0o755);
   return out;

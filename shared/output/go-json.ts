@@ -13,14 +13,9 @@ export function goJson(value: unknown, options: { indent?: string; sortKeys?: bo
  * (kubectl create deployment prints its struct's field order, as the server sends it).
  */
 function write(value: unknown, prefix: string, indent: string, sort: boolean): string {
-  if (value === null || value === undefined) return 'null';
+  const scalar = goJsonScalar(value);
+  if (scalar !== undefined) return scalar;
   switch (typeof value) {
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number':
-      return goJsonNumber(value);
-    case 'bigint':
-      return value.toString();
     case 'string':
       return goJsonString(value);
     case 'object': {
@@ -38,6 +33,15 @@ function write(value: unknown, prefix: string, indent: string, sort: boolean): s
     default:
       return 'null';
   }
+}
+
+/** null, a boolean or a number as Go's encoding/json writes it (KYAML writes them so too); undefined for anything else. */
+export function goJsonScalar(value: unknown): string | undefined {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') return goJsonNumber(value);
+  if (typeof value === 'bigint') return value.toString();
+  return undefined;
 }
 
 /** Go sorts map keys as byte strings; for UTF-16 strings that is code-point order. */

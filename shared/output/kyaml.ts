@@ -7,7 +7,7 @@
  * level, a comma after every item. Ported from kyaml.go (sigs.k8s.io/yaml v1.6.0).
  */
 import { PluginError } from '../errors.ts';
-import { goJsonNumber, sortedKeys } from './go-json.ts';
+import { goJsonScalar, sortedKeys } from './go-json.ts';
 import { goIsPrint } from './go-printable.ts';
 import { assertYamlReadable } from './go-yaml.ts';
 
@@ -29,14 +29,9 @@ export function kyaml(value: unknown, options: { keepOrder?: boolean } = {}): st
 const indentOf = (level: number): string => '  '.repeat(level);
 
 function render(value: unknown, indent: number): string {
-  if (value === null || value === undefined) return 'null';
+  const scalar = goJsonScalar(value);
+  if (scalar !== undefined) return scalar;
   switch (typeof value) {
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number':
-      return goJsonNumber(value);
-    case 'bigint':
-      return value.toString();
     case 'string':
       return renderString(asReadBack(value), indent + 1, false);
     case 'object':

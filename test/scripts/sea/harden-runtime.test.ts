@@ -1,5 +1,5 @@
 import test from 'ava';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { hardenedRuntime, hardenImage, runtimeHooks } from '../../../scripts/sea/harden-runtime.ts';
 import { fetchRuntimeBinary } from '../../../scripts/sea/runtime-binaries.ts';
 import { bunRuntime } from '../../../scripts/sea/runtime-integrity.ts';
@@ -43,4 +43,15 @@ test("the pinned host runtime hardens with the recorded counts, and none of the 
     t.false(hardened.includes(Buffer.from(hook.literal, 'latin1')), hook.literal);
     if ((hook.count[host.os] ?? hook.count.default) > 0) t.true(hardened.includes(Buffer.from(hook.replacement, 'latin1')), hook.replacement);
   }
+});
+
+test.serial('a hardened copy changed in the cache is made again from the checked runtime, not built on', async (t) => {
+  t.timeout(120_000);
+  const host = hostTarget()!;
+  const runtime = await fetchRuntimeBinary(bunRuntime, host, pinnedBunVersion());
+  const out = await hardenedRuntime(runtime, host);
+  const good = await readFile(out);
+  await writeFile(out, 'someone else\'s runtime');
+  t.is(await hardenedRuntime(runtime, host), out);
+  t.true((await readFile(out)).equals(good));
 });

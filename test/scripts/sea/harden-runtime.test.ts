@@ -1,5 +1,7 @@
 import test from 'ava';
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { hardenedRuntime, hardenImage, runtimeHooks } from '../../../scripts/sea/harden-runtime.ts';
 import { fetchRuntimeBinary } from '../../../scripts/sea/runtime-binaries.ts';
 import { bunRuntime } from '../../../scripts/sea/runtime-integrity.ts';
@@ -48,7 +50,12 @@ test("the pinned host runtime hardens with the recorded counts, and none of the 
 test.serial('a hardened copy changed in the cache is made again from the checked runtime, not built on', async (t) => {
   t.timeout(120_000);
   const host = hostTarget()!;
-  const runtime = await fetchRuntimeBinary(bunRuntime, host, pinnedBunVersion());
+  // A cache of its own: the shared one may be in use by a build running beside this test.
+  const dir = await mkdtemp(join(tmpdir(), 'hardened-cache-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await mkdir(join(dir, 'bin'));
+  const runtime = join(dir, 'bin', 'bun');
+  await copyFile(await fetchRuntimeBinary(bunRuntime, host, pinnedBunVersion()), runtime);
   const out = await hardenedRuntime(runtime, host);
   const good = await readFile(out);
   await writeFile(out, 'someone else\'s runtime');

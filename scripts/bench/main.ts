@@ -9,7 +9,8 @@
  * 2. seeds it (seed.ts: 1,000 pods, 10,000 ConfigMaps, the seed CRD; reused when there);
  * 3. times each pair in alternation after a warm-up (interleave.ts), wall time and peak RSS
  *    (measure.ts), checking once beforehand that both sides print the same number of lines;
- * 4. the floor (floor.ts), the work queue (workqueue.ts) and watchq (watchq.ts, when present);
+ * 4. the floor (floor.ts), the work queue (workqueue.ts), watchq (watchq.ts, when present) and
+ *    watchq against client-go: its initial sync (watchq-sync.ts) and its hooks (watchq-hooks.ts);
  * 5. profiles the plugin behind every goal missed (profile.ts);
  * 6. prints the Markdown table on stdout and writes dist/bench/results.{md,json}.
  *
@@ -17,7 +18,8 @@
  * result, not a failure).
  *
  * Measures (--only): lsres, small, cm, dynget, exec, contexts, version, complete, size, floor, workqueue,
- * watchq, sync (watchq's initial sync against client-go's informer, watchq-sync.ts).
+ * watchq, sync (watchq's initial sync against client-go's informer, watchq-sync.ts), hooks
+ * (`watchq --exec` against client-go running the same hook per key, 1 and 4 workers, watchq-hooks.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -42,13 +44,14 @@ import { formatProfile, profilePlugin, type ProfileSummary } from './profile.ts'
 import { markdownTable, notMeasured, row, type Goal, type Row } from './report.ts';
 import { benchTransport, defaultSeedPlan, removeSeed, seed, type SeedReport } from './seed.ts';
 import { summarize } from './stats.ts';
+import { hooksNote, hooksRows, hooksRssGoal, hooksWallGoal, runWatchqHooksBench, type WatchqHooksResult } from './watchq-hooks.ts';
 import { runWatchqSyncBench } from './watchq-sync.ts';
 import { runWorkqueueBench, type WorkqueueBenchResult } from './workqueue.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const distBin = join(repoRoot, 'dist', 'bin');
 const outDir = join(repoRoot, 'dist', 'bench');
-const measures = ['lsres', 'small', 'cm', 'dynget', 'exec', 'contexts', 'version', 'complete', 'size', 'floor', 'workqueue', 'watchq', 'sync'] as const;
+const measures = ['lsres', 'small', 'cm', 'dynget', 'exec', 'contexts', 'version', 'complete', 'size', 'floor', 'workqueue', 'watchq', 'sync', 'hooks'] as const;
 type MeasureName = (typeof measures)[number];
 
 const log = (line: string): void => {
@@ -477,6 +480,21 @@ async function main(): Promise<number> {
     });
   }
 
+  let hooks: WatchqHooksResult | undefined;
+  if (want('hooks')) {
+    await phase('hooks', async () => {
+      try {
+        const r = await runWatchqHooksBench({ kubeconfig: paths.kubeconfig, kubectl, watchq: plugin('watchq'), runs: Math.min(options.runs, 5), warmup: Math.min(options.warmup, 1), env, log });
+        hooks = r;
+        rows.push(...hooksRows(r));
+      } catch (error) {
+        failures.push(`hooks: ${(error as Error).message}`);
+        log(`hooks: FAILED: ${(error as Error).message}`);
+        rows.push(notMeasured("watchq --exec 'cat >/dev/null' vs client-go with the same hook", hooksWallGoal, 'failed (see stderr)'), notMeasured('  ↳ peak RSS', hooksRssGoal, 'failed (see stderr)'));
+      }
+    });
+  }
+
   // 5. Profiles of what fell short.
   if (options.profile && profileTargets.length > 0) {
     await phase('profile', async () => {
@@ -514,6 +532,7 @@ async function main(): Promise<number> {
     `Wall time from spawn to exit, median (min–max) of ${options.runs} interleaved rounds after ${options.warmup} warm-up (cm -A: ${options.bigRuns} rounds); peak RSS via ${options.rss === 'gnu-time' ? '`/usr/bin/time -v`' : 'polling /proc/PID/status VmHWM (a lower bound)'}. Ratio = ours ÷ kubectl (medians).`,
     ...(want('dynget') ? ['kubectl does not resolve a kind (`kubectl get aiops`: "the server doesn\'t have a resource type"), so it is given the plural `myresources`; dynget resolves `aiops` itself. Cold: a fresh cache directory per run for both (`KUBECACHEDIR`, `--cache-dir`).'] : []),
     ...(floorMethod ? [`The floor: ${floorMethod === 'curl' ? 'one `curl --parallel` process fetching the three lists as Tables (`includeObject=None` as lsres asks, but no chunking) + `JSON.parse` timed inside the bench process' : 'no curl: three HTTPS GETs from the bench process + `JSON.parse`'}; no process start-up of a runtime.`] : []),
+    ...(hooks ? [hooksNote(hooks)] : []),
     `Host: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGiB} GiB, load average ${host.loadavgStart[0]} at start, ${host.loadavgEnd[0]} at end. Total ${(totalMs / 1000).toFixed(0)} s (${Object.entries(phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(0)} s`).join(', ')}).`,
   ];
   const markdown = `## Performance\n\n${date.slice(0, 10)}, \`${command}\`\n\n${table}\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
@@ -521,7 +540,7 @@ async function main(): Promise<number> {
   await writeFile(join(outDir, 'results.md'), markdown);
   await writeFile(
     join(outDir, 'results.json'),
-    `${JSON.stringify({ date, command, totalMs: Math.round(totalMs), phases, host, versions, rssMethod: options.rss, floorMethod, options: { ...options, only: [...options.only] }, seed: seedReport, rows, pairs, workqueue, watchq, profiles, failures }, null, 2)}\n`,
+    `${JSON.stringify({ date, command, totalMs: Math.round(totalMs), phases, host, versions, rssMethod: options.rss, floorMethod, options: { ...options, only: [...options.only] }, seed: seedReport, rows, pairs, workqueue, watchq, hooks, profiles, failures }, null, 2)}\n`,
   );
   process.stdout.write(`\n${table}\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
   log(`results in ${relative(process.cwd(), join(outDir, 'results.md'))} and results.json (${(totalMs / 1000).toFixed(0)} s)`);

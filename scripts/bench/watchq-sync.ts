@@ -21,7 +21,10 @@ import { readCpuMs, readVmHwm, type Command, type Sample } from './measure.ts';
 const execFileAsync = promisify(execFile);
 const goDir = join(import.meta.dirname, 'informer-go');
 
-/** Spawns `command` and resolves when it has printed `lines` lines naming a key. */
+/**
+ * Spawns `command` and resolves when it has printed `lines` lines naming a key. A retried or
+ * dropped key (its hook failed) names a key too without being handled: that is an error.
+ */
 export function timeToLines(command: Command, lines: number, timeoutMs = 60_000): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -44,6 +47,12 @@ export function timeToLines(command: Command, lines: number, timeoutMs = 60_000)
       const text = rest + chunk;
       const end = text.lastIndexOf('\n');
       rest = text.slice(end + 1);
+      const failed = end < 0 ? null : /"event":"(?:retry|drop)"/.exec(text.slice(0, end));
+      if (failed) {
+        const line = text.slice(text.lastIndexOf('\n', failed.index) + 1, text.indexOf('\n', failed.index));
+        finish(new Error(`${command.file}: a key's run failed: ${line.slice(0, 500)}`));
+        return;
+      }
       for (let i = text.indexOf('"key":'); i !== -1 && i < end; i = text.indexOf('"key":', i + 6)) seen++;
       if (seen >= lines) finish();
     });
@@ -51,6 +60,30 @@ export function timeToLines(command: Command, lines: number, timeoutMs = 60_000)
     child.once('error', (error) => finish(error));
     child.once('close', (code) => finish(new Error(`${command.file} exited ${code} after ${seen} of ${lines} keys: ${stderr.trim().slice(0, 500)}`)));
   });
+}
+
+/**
+ * The ConfigMaps in the cluster (or in `namespace`), once namespaces being deleted (the watchq
+ * bench's) are gone with theirs: the count must hold for every round.
+ */
+export async function countConfigMaps(kubectlFile: string, kubeconfig: string, log: (line: string) => void, namespace?: string): Promise<number> {
+  const kubectl = (args: string[]) => execFileAsync(kubectlFile, ['--kubeconfig', kubeconfig, ...args], { maxBuffer: 64 << 20 });
+  for (const deadline = Date.now() + 180_000; ; ) {
+    const { stdout: namespaces } = await kubectl(['get', 'namespaces', '--no-headers']);
+    if (!/\sTerminating\s/.test(namespaces)) break;
+    if (Date.now() > deadline) throw new Error('namespaces still terminating after 180 s: the ConfigMap count would not hold');
+    log('waiting for terminating namespaces to be gone…');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  const { stdout } = await kubectl(['get', 'configmaps', ...(namespace === undefined ? ['-A'] : ['-n', namespace]), '-o', 'name']);
+  return stdout.split('\n').filter((l) => l !== '').length;
+}
+
+/** Builds scripts/bench/informer-go into `dir`: the path of the executable. */
+export async function buildInformer(dir: string): Promise<string> {
+  const bin = join(dir, 'informer-sync');
+  await execFileAsync('go', ['build', '-o', bin, '.'], { cwd: goDir, maxBuffer: 16 << 20 });
+  return bin;
 }
 
 export interface WatchqSyncOptions {
@@ -74,23 +107,11 @@ export interface WatchqSyncResult extends PairResult {
 }
 
 export async function runWatchqSyncBench(o: WatchqSyncOptions): Promise<WatchqSyncResult> {
-  // The count must hold for every round: wait for namespaces being deleted (the watchq bench's)
-  // to be gone with their ConfigMaps.
-  const kubectl = (args: string[]) => execFileAsync(o.kubectl, ['--kubeconfig', o.kubeconfig, ...args], { maxBuffer: 64 << 20 });
-  for (const deadline = Date.now() + 180_000; ; ) {
-    const { stdout: namespaces } = await kubectl(['get', 'namespaces', '--no-headers']);
-    if (!/\sTerminating\s/.test(namespaces)) break;
-    if (Date.now() > deadline) throw new Error('namespaces still terminating after 180 s: the ConfigMap count would not hold');
-    o.log('watchq sync: waiting for terminating namespaces to be gone…');
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-  }
-  const { stdout } = await kubectl(['get', 'configmaps', '-A', '-o', 'name']);
-  const configMaps = stdout.split('\n').filter((l) => l !== '').length;
+  const configMaps = await countConfigMaps(o.kubectl, o.kubeconfig, (line) => o.log(`watchq sync: ${line}`));
   const scratch = await mkdtemp(join(tmpdir(), 'watchq-sync-'));
   try {
     o.log(`watchq sync: building the client-go informer (${goDir})…`);
-    const bin = join(scratch, 'informer-sync');
-    await execFileAsync('go', ['build', '-o', bin, '.'], { cwd: goDir, maxBuffer: 16 << 20 });
+    const bin = await buildInformer(scratch);
     const ours: Command = { file: o.watchq, args: ['configmaps', '-A', '-o', 'json', '--kubeconfig', o.kubeconfig], env: o.env };
     const theirs: Command = { file: bin, args: ['--kubeconfig', o.kubeconfig], env: o.env };
     const theirsOnJson: Command = { ...theirs, args: [...theirs.args, '-wire', 'json'] };

@@ -22,7 +22,8 @@ import { registerInformerMetrics } from '../../shared/metrics/prom-informer.ts';
 import { createRateLimitingQueue } from '../../shared/workqueue/rate-limiting-queue.ts';
 import { controllerRateLimiter } from '../../shared/workqueue/rate-limiters.ts';
 import { Controller } from './controller.ts';
-import { execHandler } from './exec-handler.ts';
+import { execHandler, type ExecHandlerOptions } from './exec-handler.ts';
+import { executeOperations } from '../../shared/object-patch/execute.ts';
 import { writeHookKubeconfig } from '../../shared/kube/hook-kubeconfig.ts';
 import { failOnHandler, noopHandler, type Handler } from './handler.ts';
 import { createWatchqRegistry, startMetricsServer, type MetricsServer } from './metrics-server.ts';
@@ -34,8 +35,8 @@ function total(summaries: Summary[]): Summary {
   return summaries.reduce((a, b) => ({ synced: a.synced + b.synced, deleted: a.deleted + b.deleted, retried: a.retried + b.retried, dropped: a.dropped + b.dropped }), { synced: 0, deleted: 0, retried: 0, dropped: 0 });
 }
 
-function buildHandler(options: WatchqOptions, output: (chunk: Buffer) => void, env: NodeJS.ProcessEnv, resultDir: string | undefined): Handler {
-  const exec = options.exec === undefined ? noopHandler : execHandler({ command: options.exec, timeoutMs: options.execTimeoutMs, output, env, resultDir });
+function buildHandler(options: WatchqOptions, output: (chunk: Buffer) => void, env: NodeJS.ProcessEnv, resultDir: string | undefined, writeBack: ExecHandlerOptions['writeBack']): Handler {
+  const exec = options.exec === undefined ? noopHandler : execHandler({ command: options.exec, timeoutMs: options.execTimeoutMs, output, env, resultDir, writeBack });
   return options.failOn ? failOnHandler(options.failOn, exec) : exec;
 }
 
@@ -121,7 +122,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
       const controller = new Controller({
         informer,
         queue,
-        handler: buildHandler(options, (chunk) => streams.stderr.write(chunk.toString()), hookEnv, hookConfig?.dir),
+        handler: buildHandler(options, (chunk) => streams.stderr.write(chunk.toString()), hookEnv, hookConfig?.dir, writeBack),
         ...(options.changes ? { changes: (object: InformerObject) => options.changes!.execute(object) } : {}),
         onFatal: (error) => {
           fatal = error as PluginError;
@@ -147,6 +148,10 @@ export const watchq: PluginSpec<WatchqArgs> = {
     // The hooks' kubectl reaches the cluster watchq watches, as the same user (hook-kubeconfig.ts).
     const hookConfig = options.exec === undefined ? undefined : await writeHookKubeconfig(factory.restConfig());
     const hookEnv: NodeJS.ProcessEnv = hookConfig ? { ...process.env, KUBECONFIG: hookConfig.path } : process.env;
+
+    // What hooks write to WATCHQ_PATCH, carried out as watchq's own user.
+    const writeBack: ExecHandlerOptions['writeBack'] = (ops, opSignal) =>
+      executeOperations(ops, { transport: factory.transport(), discovery: factory.discovery(), defaultNamespace: factory.restConfig().namespace, signal: opSignal });
 
     const stop = (): void => stopper.abort();
     if (signal.aborted) stop();

@@ -11,11 +11,20 @@
  * The command's stdout and stderr go to watchq's stderr line by line, each line prefixed with its
  * key (`[ns/name] …`), so watchq's stdout stays the event log and concurrent workers' lines can
  * be told apart. A failure says why: the exit status and the command's last stderr line.
+ *
+ * Write-back (issue 27, point 4): the command may write object operations (shared/object-patch)
+ * to the file named by WATCHQ_PATCH, also exported as KUBERNETES_PATCH_PATH so shell-operator
+ * hooks write there unchanged. After exit 0 they are carried out in order, and one the server
+ * refuses makes the run a failure; after a failure they are discarded, but for status patches
+ * marked `ignoreHookError` (shell-operator's rule). A file that is not valid operations stops
+ * watchq (exit 2), as a bad WATCHQ_RESULT line does.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../shared/errors.ts';
 import { splitKey } from '../../shared/informer/object-key.ts';
+import { maxManifestBytes } from '../../shared/manifests/read-sources.ts';
+import { parseObjectOperations, type ObjectOperation } from '../../shared/object-patch/operations.ts';
 import type { Handler } from './handler.ts';
 import { HookFailure, parseHookResult } from './hook-result.ts';
 
@@ -28,8 +37,10 @@ export interface ExecHandlerOptions {
   env?: NodeJS.ProcessEnv;
   /** Between SIGTERM and SIGKILL (default 2 s). */
   killGraceMs?: number;
-  /** A private directory for the WATCHQ_RESULT files (hook-result.ts); without it there is none. */
+  /** A private directory for the WATCHQ_RESULT, WATCHQ_OLD and WATCHQ_PATCH files; without it there are none. */
   resultDir?: string | undefined;
+  /** Carries out the operations a run wrote to WATCHQ_PATCH (shared/object-patch/execute.ts); without it there is no WATCHQ_PATCH. */
+  writeBack?: ((ops: ObjectOperation[], signal: AbortSignal) => Promise<void>) | undefined;
 }
 
 /** Words the shell runs itself: no file to look for. */
@@ -90,25 +101,38 @@ export function execHandler(options: ExecHandlerOptions): Handler {
     async handle(item, signal) {
       const id = ++runs;
       const resultFile = options.resultDir === undefined ? undefined : path.join(options.resultDir, `result-${id}`);
+      const patchFile = options.resultDir === undefined || options.writeBack === undefined ? undefined : path.join(options.resultDir, `patch-${id}`);
       // An update's previous object, as its last successful run saw it, in a file of its own.
       const oldFile = options.resultDir === undefined || item.old === undefined ? undefined : path.join(options.resultDir, `old-${id}.json`);
       if (oldFile !== undefined) fs.writeFileSync(oldFile, `${JSON.stringify(item.old)}\n`, { mode: 0o600 });
       let failure: Error | undefined;
       try {
-        await run(item, signal, resultFile, oldFile);
+        await run(item, signal, { resultFile, oldFile, patchFile });
       } catch (error) {
         failure = error as Error;
       } finally {
         if (oldFile !== undefined) fs.rmSync(oldFile, { force: true });
       }
-      const said = resultFile === undefined ? { kind: 'none' as const } : parseHookResult(readResult(resultFile), options.command);
+      const said = resultFile === undefined ? { kind: 'none' as const } : parseHookResult(readHookFile(resultFile, 4096), options.command);
+      const patchSource = `--exec "${options.command}" wrote to WATCHQ_PATCH`;
+      const ops = patchFile === undefined ? [] : parseObjectOperations(readHookFile(patchFile, maxManifestBytes, patchSource), patchSource);
+      // After a failure only status patches marked ignoreHookError are written (shell-operator's rule).
+      const written = failure === undefined ? ops : ops.filter((op) => op.ignoreHookError && op.subresource === 'status');
+      if (written.length > 0) {
+        try {
+          await options.writeBack!(written, signal);
+        } catch (error) {
+          failure ??= new Error(`write-back ${(error as Error).message}`, { cause: error });
+        }
+      }
       if (failure === undefined) return said.kind === 'requeue-after' ? { requeueAfterMs: said.ms } : {};
       if (said.kind !== 'none') throw new HookFailure(failure.message, said, { cause: failure });
       throw failure;
     },
   };
 
-  function run(item: Parameters<Handler['handle']>[0], signal: AbortSignal, resultFile: string | undefined, oldFile: string | undefined): Promise<void> {
+  function run(item: Parameters<Handler['handle']>[0], signal: AbortSignal, files: { resultFile: string | undefined; oldFile: string | undefined; patchFile: string | undefined }): Promise<void> {
+      const { resultFile, oldFile, patchFile } = files;
       const { namespace, name } = splitKey(item.key);
       return new Promise<void>((resolve, reject) => {
         const child = process.getBuiltinModule('node:child_process').spawn('/bin/sh', ['-c', options.command], {
@@ -124,6 +148,7 @@ export function execHandler(options: ExecHandlerOptions): Handler {
             WATCHQ_NAME: name,
             ...(resultFile === undefined ? {} : { WATCHQ_RESULT: resultFile }),
             ...(oldFile === undefined ? {} : { WATCHQ_OLD: oldFile }),
+            ...(patchFile === undefined ? {} : { WATCHQ_PATCH: patchFile, KUBERNETES_PATCH_PATH: patchFile }),
           },
         });
         let why: string | undefined;
@@ -172,20 +197,26 @@ export function execHandler(options: ExecHandlerOptions): Handler {
   }
 }
 
-/** The result file's text (at most 4 KiB of a regular file: a FIFO put there never blocks us), then the file is gone; none written: empty. */
-function readResult(file: string): string {
+/**
+ * A file the hook wrote (at most `limit` bytes of a regular file: a FIFO put there never blocks
+ * us; a WATCHQ_PATCH file beyond it is refused), then the file is gone; none written: empty.
+ */
+function readHookFile(file: string, limit: number, refuseBeyond?: string): string {
+  let fd: number;
   try {
-    const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    try {
-      if (!fs.fstatSync(fd).isFile()) return '';
-      const buffer = Buffer.alloc(4096);
-      return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
-    } finally {
-      fs.closeSync(fd);
-      fs.rmSync(file, { force: true });
-    }
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch {
     return '';
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) return '';
+    if (stat.size > limit && refuseBeyond !== undefined) throw new UsageError(`${refuseBeyond}: ${stat.size} bytes, more than the ${limit >> 20} MiB watchq reads`);
+    const buffer = Buffer.alloc(Math.min(stat.size, limit));
+    return buffer.subarray(0, fs.readSync(fd, buffer, 0, buffer.length, 0)).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
   }
 }
 

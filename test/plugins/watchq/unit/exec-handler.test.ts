@@ -109,3 +109,37 @@ test('after a timeout the whole group is killed once the grace period is over, e
   t.true(Date.now() - started >= 650, 'killed after the grace period, not before');
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('WATCHQ_PATCH (also KUBERNETES_PATCH_PATH): carried out after exit 0; after a failure only ignoreHookError status patches; a refusal fails the run', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'watchq-patch-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const written: string[][] = [];
+  let refuse = false;
+  const writeBack = async (ops: Array<{ operation: string }>) => {
+    written.push(ops.map((op) => op.operation));
+    if (refuse) throw new Error('document 1 (line 1): Apply v1/Secret s: forbidden');
+  };
+  const ops = 'operation: Apply\nobject: {apiVersion: v1, kind: Secret, metadata: {name: s}}\n---\noperation: MergePatch\nkind: Deployment\nname: web\nsubresource: status\nignoreHookError: true\nmergePatch: {status: {x: 1}}\n';
+  const file = path.join(dir, 'ops.yaml');
+  fs.writeFileSync(file, ops);
+  const hook = (status: number) => execHandler({ command: `[ "$WATCHQ_PATCH" = "$KUBERNETES_PATCH_PATH" ] && cat ${file} > "$KUBERNETES_PATCH_PATH"; exit ${status}`, timeoutMs: 5000, output: () => {}, resultDir: dir, writeBack });
+  await hook(0).handle(item, never);
+  await t.throwsAsync(hook(1).handle(item, never), { message: /exited with status 1$/ });
+  t.deepEqual(written, [['Apply', 'MergePatch'], ['MergePatch']]);
+  refuse = true;
+  await t.throwsAsync(hook(0).handle(item, never), { message: 'write-back document 1 (line 1): Apply v1/Secret s: forbidden' });
+  t.deepEqual(fs.readdirSync(dir), ['ops.yaml'], 'no file is left behind');
+});
+
+test('WATCHQ_PATCH that is not operations: a usage error naming the document; no file: nothing written', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'watchq-patch-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  let calls = 0;
+  const writeBack = async () => void calls++;
+  const bad = execHandler({ command: 'printf "operation: Frobnicate\\n" > "$WATCHQ_PATCH"', timeoutMs: 5000, output: () => {}, resultDir: dir, writeBack });
+  const error = await t.throwsAsync(bad.handle(item, never));
+  t.is(error!.message, '--exec "printf "operation: Frobnicate\\n" > "$WATCHQ_PATCH"" wrote to WATCHQ_PATCH, document 1 (line 1): unknown operation "Frobnicate"');
+  t.is((error as { exitCode?: number }).exitCode, 2);
+  await execHandler({ command: 'true', timeoutMs: 5000, output: () => {}, resultDir: dir, writeBack }).handle(item, never);
+  t.is(calls, 0);
+});

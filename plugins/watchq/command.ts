@@ -24,6 +24,7 @@ import { controllerRateLimiter } from '../../shared/workqueue/rate-limiters.ts';
 import { Controller } from './controller.ts';
 import { execHandler, type ExecHandlerOptions } from './exec-handler.ts';
 import { executeOperations } from '../../shared/object-patch/execute.ts';
+import { finalizerClient } from '../../shared/object-patch/finalizers.ts';
 import { writeHookKubeconfig } from '../../shared/kube/hook-kubeconfig.ts';
 import { failOnHandler, noopHandler, type Handler } from './handler.ts';
 import { createWatchqRegistry, startMetricsServer, type MetricsServer } from './metrics-server.ts';
@@ -124,6 +125,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
         queue,
         handler: buildHandler(options, (chunk) => streams.stderr.write(chunk.toString()), hookEnv, hookConfig?.dir, writeBack),
         ...(options.changes ? { changes: (object: InformerObject) => options.changes!.execute(object) } : {}),
+        finalizer: options.finalizer === undefined ? undefined : finalizerClient(factory.transport(), resource, options.finalizer),
         onFatal: (error) => {
           fatal = error as PluginError;
           stopper.abort();
@@ -176,10 +178,10 @@ export const watchq: PluginSpec<WatchqArgs> = {
         await runController(stopper.signal);
       }
       if (fatal instanceof ForbiddenError) {
-        // Say exactly what to grant: the watch, and the Lease with --leader-elect.
+        // Say exactly what to grant: the watch (and the writes of --finalizer), and the Lease with --leader-elect.
         const leases = { group: 'coordination.k8s.io', resource: 'leases', namespaced: true };
         const denied = [
-          ...['list', 'watch'].map((verb) => ({ verb, resource, namespace })),
+          ...['list', 'watch', ...(options.finalizer ? ['get', 'patch'] : [])].map((verb) => ({ verb, resource, namespace })),
           ...(options.leaderElect ? ['get', 'create', 'update'].map((verb) => ({ verb, resource: leases, namespace: factory.restConfig().namespace })) : []),
         ];
         throw new ForbiddenError(fatal.message, { denied });

@@ -8,6 +8,14 @@
  * - `done` in every case, so a key updated meanwhile runs once more, never twice at once.
  * Many updates to a key while it waits collapse into one run.
  *
+ * With a finalizer (`--finalizer`, issue 27 point 6): before a key's first run the finalizer is
+ * added (the hook then gets the object as stored); an object being deleted that carries it runs
+ * `finalize`, and the finalizer is removed after that run succeeds (its later disappearance runs
+ * nothing more); one being deleted without it waits for its `delete` run. After a `delete` run
+ * for an object that still carries it (it left the selectors), it is removed from the live
+ * object, so watchq never holds back a deletion it will not see. A 403 on these writes stops
+ * watchq (the fix commands name the verb); any other failure is the run's, retried.
+ *
  * Stopping (the signal aborts): the informer stops, the queue stops handing out keys, the
  * handlers already running finish (after `drainTimeoutMs` they are told to stop), and `run`
  * resolves with the counts.
@@ -16,8 +24,10 @@ import type { Informer } from '../../shared/informer/informer.ts';
 import { objectKey, type InformerObject } from '../../shared/informer/object-key.ts';
 import type { RateLimitingQueue } from '../../shared/workqueue/rate-limiting-queue.ts';
 import { realClock, type Clock, type TimerHandle } from '../../shared/time/clock.ts';
-import { UsageError } from '../../shared/errors.ts';
-import type { Handler, WorkItem } from './handler.ts';
+import { ForbiddenError, UsageError } from '../../shared/errors.ts';
+import { withoutManagedFields } from '../../shared/informer/strip-managed-fields.ts';
+import { hasFinalizer, type FinalizerClient } from '../../shared/object-patch/finalizers.ts';
+import type { Handler, WorkChange, WorkItem } from './handler.ts';
 import { HookFailure } from './hook-result.ts';
 import type { Reporter, Summary } from './output.ts';
 
@@ -35,6 +45,8 @@ export interface ControllerOptions {
   onFatal?: (error: Error) => void;
   /** `--changes`: an update runs only when this view of the object differs from the last successful run's. */
   changes?: (object: InformerObject) => string;
+  /** `--finalizer`: held on every object handled until its `finalize` run succeeds. */
+  finalizer?: FinalizerClient | undefined;
   clock?: Clock;
 }
 
@@ -46,6 +58,14 @@ export class Controller {
   readonly #handled = new Map<string, InformerObject>();
   /** Keys of the objects the first list brought: their first run is `sync`, later ones' `add`. */
   readonly #initial = new Set<string>();
+  /**
+   * Keys asked to run again with no change (`--resync`, requeue-after): the only way to a
+   * `resync` run. Any other wake-up for the version the last run saw (the echo of our own write,
+   * such as the finalizer added before that run) runs nothing.
+   */
+  readonly #resyncDue = new Set<string>();
+  /** Keys whose `finalize` run succeeded: their disappearance runs nothing more. */
+  readonly #finalized = new Set<string>();
   readonly #summary: Summary = { synced: 0, deleted: 0, retried: 0, dropped: 0 };
   /** Aborted when draining takes too long: handlers should give up. */
   readonly #handlerStop = new AbortController();
@@ -59,7 +79,12 @@ export class Controller {
         if (!informer.hasSynced()) this.#initial.add(objectKey(object));
         this.#enqueue(objectKey(object));
       },
-      onUpdate: (_old, object) => this.#enqueue(objectKey(object)),
+      onUpdate: (old, object) => {
+        const key = objectKey(object);
+        // The informer's resync hands the same object again.
+        if (old === object) this.#resyncDue.add(key);
+        this.#enqueue(key);
+      },
       onDelete: (object) => {
         const key = objectKey(object);
         this.#tombstones.set(key, object);
@@ -144,18 +169,31 @@ export class Controller {
   }
 
   async #process(key: string): Promise<void> {
-    const { informer, queue, handler, reporter, kind, maxRetries } = this.#o;
+    const { informer, queue, handler, reporter, kind, maxRetries, finalizer } = this.#o;
     const cached = informer.store.getByKey(key);
     const last = this.#handled.get(key);
-    const change = cached === undefined ? 'delete' : last === undefined ? (this.#initial.has(key) ? 'sync' : 'add') : last.metadata?.resourceVersion === cached.metadata?.resourceVersion ? 'resync' : 'update';
+    let change: WorkChange;
+    if (cached === undefined) change = 'delete';
+    else if (finalizer && cached.metadata?.deletionTimestamp) change = 'finalize';
+    else change = last === undefined ? (this.#initial.has(key) ? 'sync' : 'add') : last.metadata?.resourceVersion === cached.metadata?.resourceVersion ? 'resync' : 'update';
+    // Nothing left to do: finalized already (its disappearance), being deleted without our finalizer (its delete run comes when
+    // it is gone), or woken for the version the last run saw without being asked to run again.
+    const nothingNew = change === 'resync' && !this.#resyncDue.has(key);
+    if ((change === 'delete' && this.#finalized.has(key)) || (change === 'finalize' && !hasFinalizer(cached, finalizer!.name)) || nothingNew) {
+      queue.forget(key);
+      if (change === 'delete') this.#forgetKey(key);
+      return;
+    }
+    // An object to hold with our finalizer before its run (also one whose finalizer someone took away).
+    const holdFirst = finalizer !== undefined && cached !== undefined && change !== 'finalize' && !hasFinalizer(cached, finalizer.name);
     // Nothing the user cares about changed since the last success (a hook's own write-back): no run.
-    if (change === 'update' && this.#unchanged(cached!, last!)) {
+    if (change === 'update' && !holdFirst && this.#unchanged(cached!, last!)) {
       queue.forget(key);
       return;
     }
     const item: WorkItem = {
       key,
-      event: cached === undefined ? 'delete' : 'sync',
+      event: change === 'delete' ? 'delete' : change === 'finalize' ? 'finalize' : 'sync',
       change,
       ...(change === 'update' ? { old: last } : {}),
       object: cached ?? this.#tombstones.get(key),
@@ -164,13 +202,24 @@ export class Controller {
     };
     const started = realClock.now();
     let requeueAfterMs: number | undefined;
+    let finalizerStep = false;
     try {
+      if (holdFirst) {
+        finalizerStep = true;
+        item.object = withoutManagedFields(await finalizer!.add(item.object!, this.#handlerStop.signal));
+        finalizerStep = false;
+      }
       requeueAfterMs = (await handler.handle(item, this.#handlerStop.signal))?.requeueAfterMs;
+      if (finalizer && item.event !== 'sync' && hasFinalizer(item.object, finalizer.name)) {
+        finalizerStep = true;
+        await finalizer.remove(item.object!, this.#handlerStop.signal);
+      }
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       const durationMs = realClock.now() - started;
       const retries = queue.numRequeues(key);
-      if (error instanceof UsageError) {
+      // The hook broke its contract, or we may not write our finalizer: neither fixes itself.
+      if (error instanceof UsageError || (finalizerStep && error instanceof ForbiddenError)) {
         this.#o.onFatal?.(error);
         return;
       }
@@ -178,6 +227,7 @@ export class Controller {
         // The hook's own delay instead of the backoff; not counted toward --max-retries.
         this.#summary.retried++;
         reporter.retry(item, retries, error, durationMs);
+        this.#resyncDue.add(key);
         queue.addAfter(key, error.result.ms);
       } else if (retries < maxRetries && !(error instanceof HookFailure && error.result.kind === 'permanent')) {
         this.#summary.retried++;
@@ -192,18 +242,29 @@ export class Controller {
       return;
     }
     queue.forget(key);
-    if (item.event === 'delete') {
+    this.#resyncDue.delete(key);
+    if (item.event === 'sync') {
+      this.#summary.synced++;
+      this.#handled.set(key, item.object!);
+      // Asked to come back (a poll, a wait for something outside the cluster); a change sooner runs it sooner.
+      if (requeueAfterMs !== undefined) {
+        this.#resyncDue.add(key);
+        queue.addAfter(key, requeueAfterMs);
+      }
+    } else {
       this.#summary.deleted++;
       this.#forgetTombstone(item);
-      this.#handled.delete(key);
-      this.#initial.delete(key);
-    } else {
-      this.#summary.synced++;
-      this.#handled.set(key, cached!);
-      // Asked to come back (a poll, a wait for something outside the cluster); a change sooner runs it sooner.
-      if (requeueAfterMs !== undefined) queue.addAfter(key, requeueAfterMs);
+      if (item.event === 'finalize') this.#finalized.add(key);
+      else this.#forgetKey(key);
     }
     reporter.handled(item, realClock.now() - started);
+  }
+
+  #forgetKey(key: string): void {
+    this.#resyncDue.delete(key);
+    this.#handled.delete(key);
+    this.#initial.delete(key);
+    this.#finalized.delete(key);
   }
 
   /** Whether `--changes` sees no difference (a template that fails on an object counts as a change). */

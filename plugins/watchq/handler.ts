@@ -9,17 +9,17 @@
 import type { InformerObject } from '../../shared/informer/object-key.ts';
 import { splitKey } from '../../shared/informer/object-key.ts';
 
-/** `sync`: the object exists (added, updated or resynced); `delete`: it is gone. */
-export type WorkEvent = 'sync' | 'delete';
+/** `sync`: the object exists (added, updated or resynced); `delete`: it is gone; `finalize`: it is being deleted and carries our finalizer. */
+export type WorkEvent = 'sync' | 'delete' | 'finalize';
 
 /**
  * What happened, as a hook sees it (WATCHQ_EVENT): `sync`, the key's first run for an object
  * that existed when watchq started; `add`, the first run for one created later; `update`, an
  * object a run of this process handled before (`old` is it as that last successful run saw
  * it); `resync`, the same object again (`--resync`, or a run it asked for with requeue-after);
- * `delete`, it is gone.
+ * `delete`, it is gone; `finalize`, it is being deleted and still carries `--finalizer`.
  */
-export type WorkChange = 'sync' | 'add' | 'update' | 'resync' | 'delete';
+export type WorkChange = 'sync' | 'add' | 'update' | 'resync' | 'delete' | 'finalize';
 
 export interface WorkItem {
   key: string;

@@ -6,7 +6,7 @@ import type { Argv } from 'yargs';
 import type { CommonArgs } from '../../shared/cli/common-flags.ts';
 import { parseDuration } from '../../shared/cli/duration.ts';
 import { UsageError } from '../../shared/errors.ts';
-import { checkDns1123Subdomain } from '../../shared/validation/names.ts';
+import { checkDns1123Subdomain, checkLabelKey } from '../../shared/validation/names.ts';
 import { resolveExecCommand } from './exec-handler.ts';
 import { JsonPathSyntaxError } from '../../shared/output/jsonpath/parser.ts';
 import { createJsonPath, type JsonPath } from '../../shared/output/jsonpath/print.ts';
@@ -27,6 +27,7 @@ export interface WatchqArgs {
   'lease-name'?: string;
   backoff?: string;
   changes?: string;
+  finalizer?: string;
 }
 
 /** What -o takes here: parsed and completed (command.ts) from this one list. */
@@ -62,6 +63,8 @@ export interface WatchqOptions {
   leaseName: string | undefined;
   /** `--changes TEMPLATE`: what an update must change to run the handler (a JSONPath template). */
   changes: JsonPath | undefined;
+  /** `--finalizer NAME`: a domain-qualified finalizer held on every handled object until its `finalize` run succeeds. */
+  finalizer: string | undefined;
 }
 
 export const defaultType = 'deployments';
@@ -73,6 +76,7 @@ export function addWatchqFlags(y: Argv<CommonArgs>): Argv<CommonArgs & WatchqArg
     .option('workers', { type: 'number', default: 1, description: 'Keys handled at the same time (never two workers on one key)' })
     .option('max-retries', { type: 'number', default: 5, description: 'Retries of a failing key (with growing delays) before it is dropped; -1 = never drop' })
     .option('changes', { type: 'string', description: "Run an update only when this JSONPath template's output differs from the last successful run's, e.g. --changes '{.spec}{.metadata.labels}' (a hook writing status or annotations does not wake itself)" })
+    .option('finalizer', { type: 'string', description: 'Hold this finalizer (a domain-qualified name, e.g. example.com/cleanup) on every handled object: a deletion runs --exec with WATCHQ_EVENT=finalize, even one made while watchq was down, and the object goes once it succeeds' })
     .option('backoff', { type: 'string', default: '5ms,1000s', description: 'Per-key retry delay BASE,MAX: BASE doubled on each failure up to MAX (with a 10 qps, burst 100 bucket for all keys)' })
     .option('resync', { type: 'string', default: '0', description: 'Hand every cached object to the handler again this often (e.g. 10m); 0 = never' })
     .option('fail-on', { type: 'string', description: 'Simulate a handler error for keys (namespace/name) matching this regular expression' })
@@ -135,6 +139,7 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
     metricsAddr: args['metrics-addr'] === undefined ? undefined : parseListenAddress(args['metrics-addr']),
     leaderElect: Boolean(args['leader-elect']),
     leaseName: args['lease-name'] === undefined ? undefined : checkLeaseName(args['lease-name'], Boolean(args['leader-elect'])),
+    finalizer: args.finalizer === undefined ? undefined : checkFinalizer(args.finalizer, exec),
   };
 }
 
@@ -156,6 +161,19 @@ export function parseBackoff(value: string): { baseMs: number; maxMs: number } {
   const [baseMs, maxMs] = parts.map((p) => parseDuration(p.trim(), '--backoff')) as [number, number];
   if (baseMs <= 0 || maxMs < baseMs) throw new UsageError(`invalid --backoff "${value}": BASE must be above 0 and MAX at least BASE`);
   return { baseMs, maxMs };
+}
+
+/**
+ * A finalizer is a qualified name (apimachinery's ValidateFinalizerName); we also ask for the
+ * domain prefix the API server only warns about, so ours cannot be taken for another writer's
+ * (or for `kubernetes`, `orphan`, `foregroundDeletion`).
+ */
+export function checkFinalizer(name: string, exec: string | undefined): string {
+  if (exec === undefined) throw new UsageError('--finalizer needs --exec', { hint: 'the finalizer is removed after the --exec command handled the deletion' });
+  const problem = checkLabelKey(name);
+  if (problem) throw new UsageError(`invalid --finalizer "${name}": ${problem}`, { hint: 'e.g. --finalizer example.com/cleanup' });
+  if (!name.includes('/')) throw new UsageError(`invalid --finalizer "${name}": give it a domain prefix, as in example.com/${name}`, { hint: 'an unqualified finalizer may be taken for another writer\'s' });
+  return name;
 }
 
 function checkLeaseName(name: string, leaderElect: boolean): string {

@@ -80,7 +80,7 @@ export function syncLine(item: WorkItem, manyNamespaces = false): string {
 }
 
 export function deletedLine(item: WorkItem): string {
-  return `Deleted ${terminalValue(item.kind)} ${terminalValue(item.key)}`;
+  return `${item.event === 'finalize' ? 'Finalized' : 'Deleted'} ${terminalValue(item.kind)} ${terminalValue(item.key)}`;
 }
 
 export function summaryLine(s: Summary): string {
@@ -100,7 +100,7 @@ export function createReporter(format: OutputFormat, streams: Streams, kind: str
     return {
       synced: (count) => log(`Synced ${count} objects`),
       handled: (item) => {
-        streams.stdout.write(item.event === 'delete' ? `${deletedLine(item)}\n` : `${syncLine(item, options.manyNamespaces)}\n`);
+        streams.stdout.write(item.event === 'sync' ? `${syncLine(item, options.manyNamespaces)}\n` : `${deletedLine(item)}\n`);
       },
       // The seed's line, and why: the handler's error (an --exec command's status and last stderr line).
       retry: (item, retry, error) => log(`Retry ${retry} for key ${terminalValue(item.key)}: ${oneLineMessage(error.message)}`),

@@ -8,7 +8,7 @@ import { pluginPath } from '../../helpers/plugin.ts';
 
 export interface WatchqEvent {
   time: string;
-  event: 'sync' | 'delete' | 'retry' | 'drop' | 'error' | 'synced';
+  event: 'sync' | 'delete' | 'finalize' | 'retry' | 'drop' | 'error' | 'synced';
   key?: string;
   kind?: string;
   attempt?: number;

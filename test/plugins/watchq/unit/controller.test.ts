@@ -67,11 +67,11 @@ function controllableHandler(): Handler & { runs: WorkItem[]; hold: Set<string>;
   return h;
 }
 
-function setup(items: InformerObject[], handler: Handler, options: { workers?: number; maxRetries?: number; drainTimeoutMs?: number; onFatal?: (error: Error) => void } = {}) {
+function setup(items: InformerObject[], handler: Handler, options: { workers?: number; maxRetries?: number; drainTimeoutMs?: number; onFatal?: (error: Error) => void; resyncMs?: number } = {}) {
   const transport = new FakeTransport();
   transport.listReplies.push(page('10', items));
   const clock = new FakeClock(0);
-  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0 });
+  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0, resyncMs: options.resyncMs ?? 0 });
   const queue = createRateLimitingQueue<string>({ clock });
   const reporter = recordingReporter();
   const controller = new Controller({
@@ -301,14 +301,17 @@ test('a hook breaking the result contract stops watchq (onFatal), not retried', 
 
 test('what happened, as the hook sees it: sync for the first list, add for later objects, update with the last handled object, resync for the same one, delete', async (t) => {
   const handler = controllableHandler();
-  const s = setup([dep('first', '1')], handler);
+  const s = setup([dep('first', '1')], handler, { resyncMs: 1000 });
   await flush();
   s.transport.watch.send({ type: 'ADDED', object: dep('later', '2') });
   await flush();
   s.transport.watch.send({ type: 'MODIFIED', object: dep('first', '3') });
   await flush();
-  // The same version again (what --resync and requeue-after hand out).
+  // A wake-up for the version already handled, not asked for: nothing.
   s.queue.add('default/first');
+  await flush();
+  // The same versions again, asked for (--resync; requeue-after is tested below).
+  s.clock.step(1000);
   await flush();
   s.transport.watch.send({ type: 'DELETED', object: dep('later', '4') });
   await flush();
@@ -319,6 +322,7 @@ test('what happened, as the hook sees it: sync for the first list, add for later
       ['default/later', 'add', undefined],
       ['default/first', 'update', '1'],
       ['default/first', 'resync', undefined],
+      ['default/later', 'resync', undefined],
       ['default/later', 'delete', undefined],
     ],
   );
@@ -342,8 +346,8 @@ test('a first run that failed is still the first: an update before it succeeds i
   await advance(s, 20);
   s.transport.watch.send({ type: 'MODIFIED', object: dep('flaky', '3') });
   await advance(s, 20);
-  // The failed run's rate-limited retry still comes (client-go's queue does not cancel it): the same object again, a resync.
-  t.deepEqual(runs.map((r) => [r.change, r.old?.metadata?.resourceVersion]), [['sync', undefined], ['sync', undefined], ['resync', undefined], ['update', '2']]);
+  // The failed run's rate-limited retry still comes (client-go's queue does not cancel it), for the version already handled: it runs nothing.
+  t.deepEqual(runs.map((r) => [r.change, r.old?.metadata?.resourceVersion]), [['sync', undefined], ['sync', undefined], ['update', '2']]);
   s.stopper.abort();
   await s.done;
 });
@@ -369,6 +373,89 @@ test('--changes: an update that leaves the template\'s view alone runs nothing; 
   transport.watch.send({ type: 'MODIFIED', object: annotated('4', 2) });
   await flush();
   t.deepEqual(handler.runs.map((r) => [r.change, r.old?.metadata?.resourceVersion]), [['sync', undefined], ['update', '1']]);
+  stopper.abort();
+  await done;
+});
+
+/** A finalizer client that records its calls and answers with the next resourceVersion. */
+function fakeFinalizer(name = 'example.com/hold') {
+  const calls: string[] = [];
+  let fail: Error | undefined;
+  return {
+    calls,
+    failNext: (error: Error) => (fail = error),
+    client: {
+      name,
+      async add<T extends InformerObject>(object: T): Promise<T> {
+        calls.push(`add ${object.metadata?.name} ${object.metadata?.resourceVersion}`);
+        if (fail) throw [fail, (fail = undefined)][0];
+        return { ...object, metadata: { ...object.metadata, resourceVersion: `${object.metadata?.resourceVersion}+f`, finalizers: [name], managedFields: [{}] } };
+      },
+      async remove(object: InformerObject): Promise<void> {
+        calls.push(`remove ${object.metadata?.name}`);
+      },
+    },
+  };
+}
+
+test('--finalizer: added before the first run (the hook sees it, its echo runs nothing); a deletion runs finalize then removes it; the disappearance runs nothing more', async (t) => {
+  const handler = controllableHandler();
+  const transport = new FakeTransport();
+  transport.listReplies.push(page('10', [dep('web', '1')]));
+  const clock = new FakeClock(0);
+  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0 });
+  const queue = createRateLimitingQueue<string>({ clock });
+  const fin = fakeFinalizer();
+  const reporter = recordingReporter();
+  const controller = new Controller({ informer, queue, handler, reporter, kind: 'Deployment', workers: 1, maxRetries: 5, finalizer: fin.client });
+  const stopper = new AbortController();
+  const done = controller.run(stopper.signal);
+  await flush();
+  const held = (rv: string, extra: Record<string, unknown> = {}) => ({ ...dep('web', rv), metadata: { name: 'web', namespace: 'default', resourceVersion: rv, finalizers: ['example.com/hold'], ...extra } });
+  t.deepEqual(handler.runs.map((r) => [r.change, r.object?.metadata?.finalizers, r.object?.metadata?.managedFields]), [['sync', ['example.com/hold'], undefined]]);
+  transport.watch.send({ type: 'MODIFIED', object: held('1+f') });
+  await flush();
+  t.is(handler.runs.length, 1, 'the echo of our own write');
+  transport.watch.send({ type: 'MODIFIED', object: held('3', { deletionTimestamp: '2026-12-07T00:00:00Z' }) });
+  await flush();
+  transport.watch.send({ type: 'DELETED', object: held('4', { deletionTimestamp: '2026-12-07T00:00:00Z', finalizers: [] }) });
+  await flush();
+  t.deepEqual(handler.runs.map((r) => r.change), ['sync', 'finalize']);
+  t.deepEqual(fin.calls, ['add web 1', 'remove web']);
+  t.deepEqual(reporter.lines.slice(1), ['sync default/web 1', 'finalize default/web 1']);
+  stopper.abort();
+  await done;
+});
+
+test('--finalizer: an object leaving the selectors gets its delete run, then loses the finalizer; one deleted without it waits for delete; a 403 adding it is fatal', async (t) => {
+  const handler = controllableHandler();
+  const transport = new FakeTransport();
+  const held = (name: string, rv: string, extra: Record<string, unknown> = {}) => ({ ...dep(name, rv), metadata: { name, namespace: 'default', resourceVersion: rv, finalizers: ['example.com/hold'], ...extra } });
+  transport.listReplies.push(page('10', [held('leaving', '1'), dep('other', '2')]));
+  const clock = new FakeClock(0);
+  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0 });
+  const queue = createRateLimitingQueue<string>({ clock });
+  const fin = fakeFinalizer();
+  const fatal: Error[] = [];
+  const controller = new Controller({ informer, queue, handler, reporter: recordingReporter(), kind: 'Deployment', workers: 1, maxRetries: 5, finalizer: fin.client, onFatal: (e) => fatal.push(e) });
+  const stopper = new AbortController();
+  const done = controller.run(stopper.signal);
+  await flush();
+  t.deepEqual(fin.calls, ['add other 2'], 'one already holding it is not patched');
+  transport.watch.send({ type: 'DELETED', object: held('leaving', '5') });
+  await flush();
+  t.deepEqual(handler.runs.map((r) => `${r.change} ${r.key}`), ['sync default/leaving', 'sync default/other', 'delete default/leaving']);
+  t.deepEqual(fin.calls.slice(1), ['remove leaving']);
+  // Being deleted without our finalizer (taken off by hand): nothing until it is gone.
+  transport.watch.send({ type: 'MODIFIED', object: { ...dep('other', '6'), metadata: { name: 'other', namespace: 'default', resourceVersion: '6', deletionTimestamp: 'x', finalizers: ['someone/else'] } } });
+  await flush();
+  t.is(handler.runs.length, 3);
+  const { ForbiddenError } = await import('../../../../shared/errors.ts');
+  fin.failNext(new ForbiddenError('deployments.apps "new" is forbidden'));
+  transport.watch.send({ type: 'ADDED', object: dep('new', '7') });
+  await flush();
+  t.is(fatal[0]?.message, 'deployments.apps "new" is forbidden');
+  t.is(handler.runs.length, 3, 'no run without the finalizer');
   stopper.abort();
   await done;
 });

@@ -10,7 +10,8 @@ import type { Argv } from 'yargs';
 import type { CommonArgs } from '../../shared/cli/common-flags.ts';
 import type { PluginSpec } from '../../shared/cli/run-plugin.ts';
 import { coalescingWriter, withStdout } from '../../shared/cli/streams.ts';
-import { fullName } from '../../shared/discovery/api-resource.ts';
+import { fullName, type ApiResource } from '../../shared/discovery/api-resource.ts';
+import { controllerOwnerKey } from '../../shared/informer/owner-key.ts';
 import { AccessDeniedError, ApiError, ConfigError, ExitCode, ForbiddenError, NotFoundError, UsageError, type PluginError } from '../../shared/errors.ts';
 import { explainDenials } from '../../shared/rbac/explain-denials.ts';
 import { createInformer, type Informer } from '../../shared/informer/informer.ts';
@@ -73,6 +74,14 @@ export const watchq: PluginSpec<WatchqArgs> = {
       throw new UsageError(`${fullName(resource)} cannot be watched (the server allows only: ${resource.verbs.join(', ') || 'nothing'})`);
     }
     const namespace = options.allNamespaces ? undefined : factory.restConfig().namespace;
+    // --owns: the types whose objects the hooks make, watched in the same scope.
+    const ownedResources: ApiResource[] = [];
+    for (const type of options.owns) {
+      const r = await factory.discovery().resolveOne(type);
+      if (!r.verbs.includes('list') || !r.verbs.includes('watch')) throw new UsageError(`--owns ${type}: ${fullName(r)} cannot be watched (the server allows only: ${r.verbs.join(', ') || 'nothing'})`);
+      if (fullName(r) === fullName(resource)) throw new UsageError(`--owns ${type}: that is the type watchq watches`);
+      ownedResources.push(r);
+    }
     // One line per object during the initial sync: written a loop turn at a time.
     const reporter = createReporter(options.output, withStdout(streams, coalescingWriter(streams.stdout)), resource.kind, undefined, { manyNamespaces: namespace === undefined && resource.namespaced });
 
@@ -90,34 +99,39 @@ export const watchq: PluginSpec<WatchqArgs> = {
     const terms: Controller[] = [];
     /** One controller: informer, queue, workers, until `stop` aborts. A leader runs one per term. */
     const runController = (stop: AbortSignal, lost?: AbortSignal): Promise<Summary> => {
-      const informer = createInformer<InformerObject>({
-        // The cache keeps objects without managedFields, as client-go's informers mostly do (--exec gets them so).
-        listWatch: createListWatch(factory.transport(), resource, { namespace, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, stripManagedFields: true }),
-        resyncMs: options.resyncMs,
-        onProblem: (problem) => {
-          // A request the server calls bad (400: a field selector it does not support) will not fix itself either.
-          const error = problem.error;
-          const badRequest = error instanceof ApiError && error.status === 400;
-          if (!informer.hasSynced() && (badRequest || error instanceof AccessDeniedError || error instanceof NotFoundError || error instanceof ConfigError)) {
-            fatal = error as PluginError;
-            stopper.abort();
-            return;
-          }
-          // A first watch refused (list allowed, watch not): the same refusal as a list's.
-          const neverWatched = informer.stats().events + informer.stats().bookmarks === 0 && informer.stats().reconnects <= 1;
-          if (problem.phase === 'watch' && problem.error instanceof ForbiddenError && neverWatched) {
-            fatal = problem.error;
-            stopper.abort();
-            return;
-          }
-          reporter.problem(problem, informer.description);
-          // Refused later (a Role taken away): keep retrying, and say once what would fix it.
-          if (problem.error instanceof ForbiddenError && !explainedLater) {
-            explainedLater = true;
-            void explainDenials(factory, [{ verb: problem.phase === 'watch' ? 'watch' : 'list', resource, namespace }], ctx.name, streams);
-          }
-        },
-      });
+      const watched = (r: ApiResource, selectors: { labelSelector?: string | undefined; fieldSelector?: string | undefined }): Informer<InformerObject> => {
+        const informer: Informer<InformerObject> = createInformer<InformerObject>({
+          // The cache keeps objects without managedFields, as client-go's informers mostly do (--exec gets them so).
+          listWatch: createListWatch(factory.transport(), r, { namespace, ...selectors, stripManagedFields: true }),
+          resyncMs: r === resource ? options.resyncMs : 0,
+          onProblem: (problem) => {
+            // A request the server calls bad (400: a field selector it does not support) will not fix itself either.
+            const error = problem.error;
+            const badRequest = error instanceof ApiError && error.status === 400;
+            if (!informer.hasSynced() && (badRequest || error instanceof AccessDeniedError || error instanceof NotFoundError || error instanceof ConfigError)) {
+              fatal = error as PluginError;
+              stopper.abort();
+              return;
+            }
+            // A first watch refused (list allowed, watch not): the same refusal as a list's.
+            const neverWatched = informer.stats().events + informer.stats().bookmarks === 0 && informer.stats().reconnects <= 1;
+            if (problem.phase === 'watch' && problem.error instanceof ForbiddenError && neverWatched) {
+              fatal = problem.error;
+              stopper.abort();
+              return;
+            }
+            reporter.problem(problem, informer.description);
+            // Refused later (a Role taken away): keep retrying, and say once what would fix it.
+            if (problem.error instanceof ForbiddenError && !explainedLater) {
+              explainedLater = true;
+              void explainDenials(factory, [{ verb: problem.phase === 'watch' ? 'watch' : 'list', resource: r, namespace }], ctx.name, streams);
+            }
+          },
+        });
+        return informer;
+      };
+      const informer = watched(resource, { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector });
+      const owned = ownedResources.map((r) => ({ informer: watched(r, {}), ownerOf: (object: InformerObject) => controllerOwnerKey(object, resource) }));
       informers.push(informer);
       const queue = createRateLimitingQueue<string>({ name: fullName(resource), rateLimiter: controllerRateLimiter<string>(options.backoff.baseMs, options.backoff.maxMs), ...(metricsProvider ? { metricsProvider } : {}) });
       const controller = new Controller({
@@ -126,6 +140,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
         handler: buildHandler(options, (chunk) => streams.stderr.write(chunk.toString()), hookEnv, hookConfig?.dir, writeBack),
         ...(options.changes ? { changes: (object: InformerObject) => options.changes!.execute(object) } : {}),
         finalizer: options.finalizer === undefined ? undefined : finalizerClient(factory.transport(), resource, options.finalizer),
+        owned,
         onFatal: (error) => {
           fatal = error as PluginError;
           stopper.abort();
@@ -178,10 +193,11 @@ export const watchq: PluginSpec<WatchqArgs> = {
         await runController(stopper.signal);
       }
       if (fatal instanceof ForbiddenError) {
-        // Say exactly what to grant: the watch (and the writes of --finalizer), and the Lease with --leader-elect.
+        // Say exactly what to grant: the watches (and the writes of --finalizer), and the Lease with --leader-elect.
         const leases = { group: 'coordination.k8s.io', resource: 'leases', namespaced: true };
         const denied = [
           ...['list', 'watch', ...(options.finalizer ? ['get', 'patch'] : [])].map((verb) => ({ verb, resource, namespace })),
+          ...ownedResources.flatMap((owned) => ['list', 'watch'].map((verb) => ({ verb, resource: owned, namespace }))),
           ...(options.leaderElect ? ['get', 'create', 'update'].map((verb) => ({ verb, resource: leases, namespace: factory.restConfig().namespace })) : []),
         ];
         throw new ForbiddenError(fatal.message, { denied });

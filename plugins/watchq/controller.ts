@@ -16,6 +16,11 @@
  * object, so watchq never holds back a deletion it will not see. A 403 on these writes stops
  * watchq (the fix commands name the verb); any other failure is the run's, retried.
  *
+ * Owned objects (`--owns`, point 7): informers on other types whose changes (add, update,
+ * delete) run their controller owner's key again as `resync`, when that owner is one this
+ * controller watches (the same UID), so what a hook made and someone changed or deleted is
+ * made again.
+ *
  * Stopping (the signal aborts): the informer stops, the queue stops handing out keys, the
  * handlers already running finish (after `drainTimeoutMs` they are told to stop), and `run`
  * resolves with the counts.
@@ -45,6 +50,8 @@ export interface ControllerOptions {
   onFatal?: (error: Error) => void;
   /** `--changes`: an update runs only when this view of the object differs from the last successful run's. */
   changes?: (object: InformerObject) => string;
+  /** `--owns`: informers on the types the hooks make; a change to one runs its controller owner again. */
+  owned?: Array<{ informer: Informer<InformerObject>; ownerOf: (object: InformerObject) => { key: string; uid: string | undefined } | undefined }>;
   /** `--finalizer`: held on every object handled until its `finalize` run succeeds. */
   finalizer?: FinalizerClient | undefined;
   clock?: Clock;
@@ -91,6 +98,27 @@ export class Controller {
         queue.add(key);
       },
     });
+    for (const { informer: owned, ownerOf } of options.owned ?? []) {
+      owned.addEventHandler({
+        // Its first list changes nothing: every owner's first run comes after it.
+        onAdd: (object, initial) => initial || this.#wakeOwner(ownerOf(object)),
+        onUpdate: (old, object) => {
+          if (old === object) return; // its resync is not a change
+          this.#wakeOwner(ownerOf(object));
+          this.#wakeOwner(ownerOf(old));
+        },
+        onDelete: (object) => this.#wakeOwner(ownerOf(object)),
+      });
+    }
+  }
+
+  /** An owned object changed: its owner, if watched here, runs again. */
+  #wakeOwner(owner: { key: string; uid: string | undefined } | undefined): void {
+    if (owner === undefined) return;
+    const cached = this.#o.informer.store.getByKey(owner.key);
+    if (cached === undefined || (owner.uid !== undefined && cached.metadata?.uid !== owner.uid)) return;
+    this.#resyncDue.add(owner.key);
+    this.#o.queue.add(owner.key);
   }
 
   #enqueue(key: string): void {
@@ -112,17 +140,19 @@ export class Controller {
     const hurry = () => this.#handlerStop.abort();
     if (now?.aborted) hurry();
     else now?.addEventListener('abort', hurry, { once: true });
-    const informerDone = informer.run(signal);
+    const owned = (this.#o.owned ?? []).map((o) => o.informer);
+    const informersDone = Promise.all([informer, ...owned].map((i) => i.run(signal)));
     const stop = (): void => {
       this.#stopping = true;
-      informer.stop();
+      for (const i of [informer, ...owned]) i.stop();
       queue.shutDown();
     };
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
 
     try {
-      if (await informer.waitForSync(signal)) {
+      // The owned types' caches too: a failure to list them before that is as fatal as the watched type's.
+      if ((await Promise.all([informer, ...owned].map((i) => i.waitForSync(signal)))).every(Boolean)) {
         reporter.synced(informer.store.size);
         const workers = Array.from({ length: this.#o.workers }, () => this.#worker());
         await this.#drain(Promise.all(workers), signal);
@@ -131,7 +161,7 @@ export class Controller {
       signal.removeEventListener('abort', stop);
       now?.removeEventListener('abort', hurry);
       stop();
-      await informerDone;
+      await informersDone;
     }
     return this.summary();
   }

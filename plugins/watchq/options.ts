@@ -28,6 +28,7 @@ export interface WatchqArgs {
   backoff?: string;
   changes?: string;
   finalizer?: string;
+  owns?: string;
 }
 
 /** What -o takes here: parsed and completed (command.ts) from this one list. */
@@ -63,6 +64,8 @@ export interface WatchqOptions {
   leaseName: string | undefined;
   /** `--changes TEMPLATE`: what an update must change to run the handler (a JSONPath template). */
   changes: JsonPath | undefined;
+  /** `--owns TYPE[,TYPE]`: types whose objects' changes run their controller owner again (resolved by the command). */
+  owns: string[];
   /** `--finalizer NAME`: a domain-qualified finalizer held on every handled object until its `finalize` run succeeds. */
   finalizer: string | undefined;
 }
@@ -76,6 +79,7 @@ export function addWatchqFlags(y: Argv<CommonArgs>): Argv<CommonArgs & WatchqArg
     .option('workers', { type: 'number', default: 1, description: 'Keys handled at the same time (never two workers on one key)' })
     .option('max-retries', { type: 'number', default: 5, description: 'Retries of a failing key (with growing delays) before it is dropped; -1 = never drop' })
     .option('changes', { type: 'string', description: "Run an update only when this JSONPath template's output differs from the last successful run's, e.g. --changes '{.spec}{.metadata.labels}' (a hook writing status or annotations does not wake itself)" })
+    .option('owns', { type: 'string', description: 'Also watch these types (TYPE[,TYPE], same namespaces): a change to an object whose controller owner is a watched object runs the owner again (WATCHQ_EVENT=resync)' })
     .option('finalizer', { type: 'string', description: 'Hold this finalizer (a domain-qualified name, e.g. example.com/cleanup) on every handled object: a deletion runs --exec with WATCHQ_EVENT=finalize, even one made while watchq was down, and the object goes once it succeeds' })
     .option('backoff', { type: 'string', default: '5ms,1000s', description: 'Per-key retry delay BASE,MAX: BASE doubled on each failure up to MAX (with a 10 qps, burst 100 bucket for all keys)' })
     .option('resync', { type: 'string', default: '0', description: 'Hand every cached object to the handler again this often (e.g. 10m); 0 = never' })
@@ -140,6 +144,7 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
     leaderElect: Boolean(args['leader-elect']),
     leaseName: args['lease-name'] === undefined ? undefined : checkLeaseName(args['lease-name'], Boolean(args['leader-elect'])),
     finalizer: args.finalizer === undefined ? undefined : checkFinalizer(args.finalizer, exec),
+    owns: args.owns === undefined ? [] : parseOwns(args.owns),
   };
 }
 
@@ -161,6 +166,13 @@ export function parseBackoff(value: string): { baseMs: number; maxMs: number } {
   const [baseMs, maxMs] = parts.map((p) => parseDuration(p.trim(), '--backoff')) as [number, number];
   if (baseMs <= 0 || maxMs < baseMs) throw new UsageError(`invalid --backoff "${value}": BASE must be above 0 and MAX at least BASE`);
   return { baseMs, maxMs };
+}
+
+/** `--owns secrets,configmaps`: a comma list of types, none empty. */
+export function parseOwns(value: string): string[] {
+  const types = value.split(',').map((t) => t.trim());
+  if (types.some((t) => t === '')) throw new UsageError(`invalid --owns "${value}": expected TYPE[,TYPE]`, { hint: 'e.g. --owns secrets,configmaps' });
+  return types;
 }
 
 /**

@@ -459,3 +459,36 @@ test('--finalizer: an object leaving the selectors gets its delete run, then los
   stopper.abort();
   await done;
 });
+
+test('--owns: a change to an owned object (not its first list, not its resync) runs its controller owner again as resync; other owners, kinds and UIDs run nothing', async (t) => {
+  const handler = controllableHandler();
+  const transport = new FakeTransport();
+  const owner = { ...dep('web', '1'), metadata: { name: 'web', namespace: 'default', resourceVersion: '1', uid: 'u-web' } };
+  transport.listReplies.push(page('10', [owner]));
+  const secrets: ApiResource = { ...deployments, group: '', resource: 'secrets', kind: 'Secret' };
+  const ownedTransport = new FakeTransport();
+  const ref = (kind: string, name: string, uid: string, controller = true) => ({ apiVersion: 'apps/v1', kind, name, uid, controller });
+  const secret = (name: string, rv: string, refs: unknown[]) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default', resourceVersion: rv, ownerReferences: refs } });
+  ownedTransport.listReplies.push(page('10', [secret('made', '2', [ref('Deployment', 'web', 'u-web')])]));
+  const clock = new FakeClock(0);
+  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0 });
+  const ownedInformer = createInformer<InformerObject>({ watchList: false, listWatch: createListWatch(ownedTransport, secrets, { namespace: 'default' }), clock, random: () => 0, resyncMs: 1000 });
+  const { controllerOwnerKey } = await import('../../../../shared/informer/owner-key.ts');
+  const queue = createRateLimitingQueue<string>({ clock });
+  const controller = new Controller({ informer, queue, handler, reporter: recordingReporter(), kind: 'Deployment', workers: 1, maxRetries: 5, owned: [{ informer: ownedInformer, ownerOf: (o) => controllerOwnerKey(o, deployments) }] });
+  const stopper = new AbortController();
+  const done = controller.run(stopper.signal);
+  await flush();
+  clock.step(1000); // the owned informer's resync
+  await flush();
+  t.deepEqual(handler.runs.map((r) => r.change), ['sync'], 'its first list and its resync run nothing more');
+  ownedTransport.watch.send({ type: 'DELETED', object: secret('made', '3', [ref('Deployment', 'web', 'u-web')]) });
+  await flush();
+  for (const refs of [[ref('Deployment', 'other', 'u-other')], [ref('StatefulSet', 'web', 'u-web')], [ref('Deployment', 'web', 'u-old')], [ref('Deployment', 'web', 'u-web', false)]]) {
+    ownedTransport.watch.send({ type: 'ADDED', object: secret(`stray-${handler.runs.length}-${refs[0]!.uid}-${refs[0]!.kind}-${refs[0]!.controller}`, '4', refs) });
+    await flush();
+  }
+  t.deepEqual(handler.runs.map((r) => [r.key, r.change]), [['default/web', 'sync'], ['default/web', 'resync']]);
+  stopper.abort();
+  await done;
+});

@@ -26,6 +26,7 @@ import { Controller } from './controller.ts';
 import { execHandler, type ExecHandlerOptions } from './exec-handler.ts';
 import { executeOperations } from '../../shared/object-patch/execute.ts';
 import { finalizerClient } from '../../shared/object-patch/finalizers.ts';
+import { handledRecord } from '../../shared/object-patch/handled-record.ts';
 import { writeHookKubeconfig } from '../../shared/kube/hook-kubeconfig.ts';
 import { failOnHandler, noopHandler, type Handler } from './handler.ts';
 import { createWatchqRegistry, startMetricsServer, type MetricsServer } from './metrics-server.ts';
@@ -141,6 +142,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
         ...(options.changes ? { changes: (object: InformerObject) => options.changes!.execute(object) } : {}),
         finalizer: options.finalizer === undefined ? undefined : finalizerClient(factory.transport(), resource, options.finalizer),
         owned,
+        record: options.recordHandled === undefined ? undefined : handledRecord(factory.transport(), resource, options.recordHandled, options.changes ? (object) => options.changes!.execute(object) : undefined),
         onFatal: (error) => {
           fatal = error as PluginError;
           stopper.abort();
@@ -196,7 +198,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
         // Say exactly what to grant: the watches (and the writes of --finalizer), and the Lease with --leader-elect.
         const leases = { group: 'coordination.k8s.io', resource: 'leases', namespaced: true };
         const denied = [
-          ...['list', 'watch', ...(options.finalizer ? ['get', 'patch'] : [])].map((verb) => ({ verb, resource, namespace })),
+          ...['list', 'watch', ...(options.finalizer ? ['get', 'patch'] : options.recordHandled ? ['patch'] : [])].map((verb) => ({ verb, resource, namespace })),
           ...ownedResources.flatMap((owned) => ['list', 'watch'].map((verb) => ({ verb, resource: owned, namespace }))),
           ...(options.leaderElect ? ['get', 'create', 'update'].map((verb) => ({ verb, resource: leases, namespace: factory.restConfig().namespace })) : []),
         ];

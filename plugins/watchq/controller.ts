@@ -21,6 +21,11 @@
  * controller watches (the same UID), so what a hook made and someone changed or deleted is
  * made again.
  *
+ * With a record (`--record-handled`, point 8): after a successful run the object is annotated
+ * with a digest of what the run saw; a sync, add or update whose object carries the digest of
+ * its current view runs nothing (an object unchanged across a restart, or the echo of that
+ * very annotation). A 403 writing it stops watchq, as for the finalizer.
+ *
  * Stopping (the signal aborts): the informer stops, the queue stops handing out keys, the
  * handlers already running finish (after `drainTimeoutMs` they are told to stop), and `run`
  * resolves with the counts.
@@ -32,6 +37,7 @@ import { realClock, type Clock, type TimerHandle } from '../../shared/time/clock
 import { ForbiddenError, UsageError } from '../../shared/errors.ts';
 import { withoutManagedFields } from '../../shared/informer/strip-managed-fields.ts';
 import { hasFinalizer, type FinalizerClient } from '../../shared/object-patch/finalizers.ts';
+import type { HandledRecord } from '../../shared/object-patch/handled-record.ts';
 import type { Handler, WorkChange, WorkItem } from './handler.ts';
 import { HookFailure } from './hook-result.ts';
 import type { Reporter, Summary } from './output.ts';
@@ -54,6 +60,8 @@ export interface ControllerOptions {
   owned?: Array<{ informer: Informer<InformerObject>; ownerOf: (object: InformerObject) => { key: string; uid: string | undefined } | undefined }>;
   /** `--finalizer`: held on every object handled until its `finalize` run succeeds. */
   finalizer?: FinalizerClient | undefined;
+  /** `--record-handled`: what each successful run saw, kept on the object, so no run repeats it (even after a restart). */
+  record?: HandledRecord | undefined;
   clock?: Clock;
 }
 
@@ -199,7 +207,7 @@ export class Controller {
   }
 
   async #process(key: string): Promise<void> {
-    const { informer, queue, handler, reporter, kind, maxRetries, finalizer } = this.#o;
+    const { informer, queue, handler, reporter, kind, maxRetries, finalizer, record } = this.#o;
     const cached = informer.store.getByKey(key);
     const last = this.#handled.get(key);
     let change: WorkChange;
@@ -216,8 +224,11 @@ export class Controller {
     }
     // An object to hold with our finalizer before its run (also one whose finalizer someone took away).
     const holdFirst = finalizer !== undefined && cached !== undefined && change !== 'finalize' && !hasFinalizer(cached, finalizer.name);
-    // Nothing the user cares about changed since the last success (a hook's own write-back): no run.
-    if (change === 'update' && !holdFirst && this.#unchanged(cached!, last!)) {
+    // Nothing the user cares about changed since the last success (a hook's own write-back), or since
+    // the run the object's record names (before a restart): no run.
+    const recorded = record !== undefined && (change === 'sync' || change === 'add' || change === 'update') && record.matches(cached!);
+    if (!holdFirst && (recorded || (change === 'update' && this.#unchanged(cached!, last!)))) {
+      if (recorded) this.#handled.set(key, cached!);
       queue.forget(key);
       return;
     }
@@ -232,24 +243,24 @@ export class Controller {
     };
     const started = realClock.now();
     let requeueAfterMs: number | undefined;
-    let finalizerStep = false;
+    // Set while watchq writes its own finalizer or record: a 403 then is fatal.
+    let ourWrite = false;
     try {
       if (holdFirst) {
-        finalizerStep = true;
+        ourWrite = true;
         item.object = withoutManagedFields(await finalizer!.add(item.object!, this.#handlerStop.signal));
-        finalizerStep = false;
+        ourWrite = false;
       }
       requeueAfterMs = (await handler.handle(item, this.#handlerStop.signal))?.requeueAfterMs;
-      if (finalizer && item.event !== 'sync' && hasFinalizer(item.object, finalizer.name)) {
-        finalizerStep = true;
-        await finalizer.remove(item.object!, this.#handlerStop.signal);
-      }
+      ourWrite = true;
+      if (record && item.event === 'sync') await record.write(item.object!, this.#handlerStop.signal);
+      if (finalizer && item.event !== 'sync' && hasFinalizer(item.object, finalizer.name)) await finalizer.remove(item.object!, this.#handlerStop.signal);
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       const durationMs = realClock.now() - started;
       const retries = queue.numRequeues(key);
-      // The hook broke its contract, or we may not write our finalizer: neither fixes itself.
-      if (error instanceof UsageError || (finalizerStep && error instanceof ForbiddenError)) {
+      // The hook broke its contract, or we may not write our finalizer or record: neither fixes itself.
+      if (error instanceof UsageError || (ourWrite && error instanceof ForbiddenError)) {
         this.#o.onFatal?.(error);
         return;
       }

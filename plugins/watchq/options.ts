@@ -29,6 +29,7 @@ export interface WatchqArgs {
   changes?: string;
   finalizer?: string;
   owns?: string;
+  'record-handled'?: string;
 }
 
 /** What -o takes here: parsed and completed (command.ts) from this one list. */
@@ -64,6 +65,8 @@ export interface WatchqOptions {
   leaseName: string | undefined;
   /** `--changes TEMPLATE`: what an update must change to run the handler (a JSONPath template). */
   changes: JsonPath | undefined;
+  /** `--record-handled ANNOTATION`: the annotation that keeps a digest of what each key's last successful run saw. */
+  recordHandled: string | undefined;
   /** `--owns TYPE[,TYPE]`: types whose objects' changes run their controller owner again (resolved by the command). */
   owns: string[];
   /** `--finalizer NAME`: a domain-qualified finalizer held on every handled object until its `finalize` run succeeds. */
@@ -80,6 +83,7 @@ export function addWatchqFlags(y: Argv<CommonArgs>): Argv<CommonArgs & WatchqArg
     .option('max-retries', { type: 'number', default: 5, description: 'Retries of a failing key (with growing delays) before it is dropped; -1 = never drop' })
     .option('changes', { type: 'string', description: "Run an update only when this JSONPath template's output differs from the last successful run's, e.g. --changes '{.spec}{.metadata.labels}' (a hook writing status or annotations does not wake itself)" })
     .option('owns', { type: 'string', description: 'Also watch these types (TYPE[,TYPE], same namespaces): a change to an object whose controller owner is a watched object runs the owner again (WATCHQ_EVENT=resync)' })
+    .option('record-handled', { type: 'string', description: "Record on each object, in this annotation (a domain-qualified key, e.g. example.com/handled), a digest of what its last successful run saw: after a restart or a leader change, unchanged objects run nothing" })
     .option('finalizer', { type: 'string', description: 'Hold this finalizer (a domain-qualified name, e.g. example.com/cleanup) on every handled object: a deletion runs --exec with WATCHQ_EVENT=finalize, even one made while watchq was down, and the object goes once it succeeds' })
     .option('backoff', { type: 'string', default: '5ms,1000s', description: 'Per-key retry delay BASE,MAX: BASE doubled on each failure up to MAX (with a 10 qps, burst 100 bucket for all keys)' })
     .option('resync', { type: 'string', default: '0', description: 'Hand every cached object to the handler again this often (e.g. 10m); 0 = never' })
@@ -145,6 +149,7 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
     leaseName: args['lease-name'] === undefined ? undefined : checkLeaseName(args['lease-name'], Boolean(args['leader-elect'])),
     finalizer: args.finalizer === undefined ? undefined : checkFinalizer(args.finalizer, exec),
     owns: args.owns === undefined ? [] : parseOwns(args.owns),
+    recordHandled: args['record-handled'] === undefined ? undefined : checkDomainQualified('--record-handled', args['record-handled'], 'example.com/handled'),
   };
 }
 
@@ -182,9 +187,14 @@ export function parseOwns(value: string): string[] {
  */
 export function checkFinalizer(name: string, exec: string | undefined): string {
   if (exec === undefined) throw new UsageError('--finalizer needs --exec', { hint: 'the finalizer is removed after the --exec command handled the deletion' });
+  return checkDomainQualified('--finalizer', name, 'example.com/cleanup');
+}
+
+/** A qualified name with its domain prefix (a finalizer, an annotation key of ours). */
+export function checkDomainQualified(flag: string, name: string, example: string): string {
   const problem = checkLabelKey(name);
-  if (problem) throw new UsageError(`invalid --finalizer "${name}": ${problem}`, { hint: 'e.g. --finalizer example.com/cleanup' });
-  if (!name.includes('/')) throw new UsageError(`invalid --finalizer "${name}": give it a domain prefix, as in example.com/${name}`, { hint: 'an unqualified finalizer may be taken for another writer\'s' });
+  if (problem) throw new UsageError(`invalid ${flag} "${name}": ${problem}`, { hint: `e.g. ${flag} ${example}` });
+  if (!name.includes('/')) throw new UsageError(`invalid ${flag} "${name}": give it a domain prefix, as in ${example.split('/')[0]}/${name}`, { hint: 'a name without one may be taken for another writer\'s' });
   return name;
 }
 

@@ -492,3 +492,34 @@ test('--owns: a change to an owned object (not its first list, not its resync) r
   stopper.abort();
   await done;
 });
+
+test('--record-handled: a sync whose object carries the record of its view runs nothing; a success writes the record; its echo runs nothing', async (t) => {
+  const handler = controllableHandler();
+  const transport = new FakeTransport();
+  const annotated = (name: string, rv: string, handled?: string) => ({ ...dep(name, rv), metadata: { name, namespace: 'default', resourceVersion: rv, ...(handled ? { annotations: { handled } } : {}) } });
+  transport.listReplies.push(page('10', [annotated('old', '1', 'spec:1'), annotated('new', '2')]));
+  const clock = new FakeClock(0);
+  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0 });
+  const queue = createRateLimitingQueue<string>({ clock });
+  const written: string[] = [];
+  const view = (o: InformerObject) => `spec:${(o.spec as { replicas: number }).replicas}`;
+  const record = {
+    annotation: 'handled',
+    matches: (o: InformerObject) => (o.metadata?.annotations as Record<string, string> | undefined)?.handled === view(o),
+    write: async (o: InformerObject) => void written.push(`${o.metadata?.name} ${view(o)}`),
+  };
+  const controller = new Controller({ informer, queue, handler, reporter: recordingReporter(), kind: 'Deployment', workers: 1, maxRetries: 5, record });
+  const stopper = new AbortController();
+  const done = controller.run(stopper.signal);
+  await flush();
+  t.deepEqual(handler.runs.map((r) => r.key), ['default/new'], 'the object recorded as handled is not run again');
+  t.deepEqual(written, ['new spec:1']);
+  transport.watch.send({ type: 'MODIFIED', object: annotated('new', '3', 'spec:1') });
+  await flush();
+  t.is(handler.runs.length, 1, 'the echo of the record');
+  transport.watch.send({ type: 'MODIFIED', object: { ...annotated('old', '4', 'spec:1'), spec: { replicas: 2 } } });
+  await flush();
+  t.deepEqual(handler.runs.map((r) => [r.key, r.change, r.old?.metadata?.resourceVersion]), [['default/new', 'sync', undefined], ['default/old', 'update', '1']]);
+  stopper.abort();
+  await done;
+});

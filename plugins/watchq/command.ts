@@ -12,7 +12,8 @@ import type { PluginSpec } from '../../shared/cli/run-plugin.ts';
 import { coalescingWriter, withStdout } from '../../shared/cli/streams.ts';
 import { fullName, type ApiResource } from '../../shared/discovery/api-resource.ts';
 import { controllerOwnerKey } from '../../shared/informer/owner-key.ts';
-import { AccessDeniedError, ApiError, ConfigError, ExitCode, ForbiddenError, NotFoundError, UsageError, type PluginError } from '../../shared/errors.ts';
+import { AccessDeniedError, ApiError, ConfigError, ExitCode, ForbiddenError, InterruptedError, NotFoundError, PluginError, UsageError } from '../../shared/errors.ts';
+import { oneLineMessage } from '../../shared/cli/terminal-text.ts';
 import { explainDenials } from '../../shared/rbac/explain-denials.ts';
 import { createInformer, type Informer } from '../../shared/informer/informer.ts';
 import { createLeaseLock } from '../../shared/leader/lease-lock.ts';
@@ -142,6 +143,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
         ...(options.changes ? { changes: (object: InformerObject) => options.changes!.execute(object) } : {}),
         finalizer: options.finalizer === undefined ? undefined : finalizerClient(factory.transport(), resource, options.finalizer),
         owned,
+        once: options.once,
         record: options.recordHandled === undefined ? undefined : handledRecord(factory.transport(), resource, options.recordHandled, options.changes ? (object) => options.changes!.execute(object) : undefined),
         onFatal: (error) => {
           fatal = error as PluginError;
@@ -206,6 +208,13 @@ export const watchq: PluginSpec<WatchqArgs> = {
       }
       if (fatal) throw fatal;
       reporter.summary(total(terms.map((c) => c.summary())));
+      // --once: the keys that did not succeed, each with its last error.
+      const failed = terms.flatMap((c) => [...c.failures()]);
+      if (options.once && failed.length > 0) {
+        const named = failed.slice(0, 5).map(([key, why]) => `${key} (${oneLineMessage(why)})`).join(', ');
+        throw new PluginError(`${failed.length} key(s) failed: ${named}${failed.length > 5 ? `, and ${failed.length - 5} more` : ''}`, ExitCode.api);
+      }
+      if (options.once && signal.aborted) throw new InterruptedError(signal.reason);
       return ExitCode.ok;
     } finally {
       signal.removeEventListener('abort', stop);

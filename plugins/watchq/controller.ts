@@ -60,6 +60,8 @@ export interface ControllerOptions {
   owned?: Array<{ informer: Informer<InformerObject>; ownerOf: (object: InformerObject) => { key: string; uid: string | undefined } | undefined }>;
   /** `--finalizer`: held on every object handled until its `finalize` run succeeds. */
   finalizer?: FinalizerClient | undefined;
+  /** `--once`: stop once every key known at the first sync (and every change until then) is handled or dropped. */
+  once?: boolean;
   /** `--record-handled`: what each successful run saw, kept on the object, so no run repeats it (even after a restart). */
   record?: HandledRecord | undefined;
   clock?: Clock;
@@ -79,6 +81,15 @@ export class Controller {
    * such as the finalizer added before that run) runs nothing.
    */
   readonly #resyncDue = new Set<string>();
+  /** `--once`: keys on the queue (waiting or delayed) not yet taken off it. */
+  readonly #outstanding = new Set<string>();
+  /** `--once`: runs in progress. */
+  #active = 0;
+  #synced = false;
+  /** `--once`: aborted when nothing is left to do. */
+  readonly #finished = new AbortController();
+  /** Keys dropped (and not handled since), with why: `--once` names them. */
+  readonly #failed = new Map<string, string>();
   /** Keys whose `finalize` run succeeded: their disappearance runs nothing more. */
   readonly #finalized = new Set<string>();
   readonly #summary: Summary = { synced: 0, deleted: 0, retried: 0, dropped: 0 };
@@ -88,7 +99,7 @@ export class Controller {
 
   constructor(options: ControllerOptions) {
     this.#o = options;
-    const { informer, queue } = options;
+    const { informer } = options;
     informer.addEventHandler({
       onAdd: (object) => {
         if (!informer.hasSynced()) this.#initial.add(objectKey(object));
@@ -103,7 +114,7 @@ export class Controller {
       onDelete: (object) => {
         const key = objectKey(object);
         this.#tombstones.set(key, object);
-        queue.add(key);
+        this.#add(key);
       },
     });
     for (const { informer: owned, ownerOf } of options.owned ?? []) {
@@ -126,12 +137,30 @@ export class Controller {
     const cached = this.#o.informer.store.getByKey(owner.key);
     if (cached === undefined || (owner.uid !== undefined && cached.metadata?.uid !== owner.uid)) return;
     this.#resyncDue.add(owner.key);
-    this.#o.queue.add(owner.key);
+    this.#add(owner.key);
   }
 
   #enqueue(key: string): void {
     this.#tombstones.delete(key);
-    this.#o.queue.add(key);
+    this.#add(key);
+  }
+
+  /** Every key goes on the queue through here (`--once` counts what is left). */
+  #add(key: string, how: { afterMs?: number; rateLimited?: boolean } = {}): void {
+    if (this.#o.once) this.#outstanding.add(key);
+    if (how.rateLimited) this.#o.queue.addRateLimited(key);
+    else if (how.afterMs !== undefined) this.#o.queue.addAfter(key, how.afterMs);
+    else this.#o.queue.add(key);
+  }
+
+  /** `--once`: stops when the first sync is done and no key waits or runs. */
+  #checkFinished(): void {
+    if (this.#o.once && this.#synced && this.#active === 0 && this.#outstanding.size === 0) this.#finished.abort();
+  }
+
+  /** The keys dropped and not handled since, with the last error: what `--once` reports. */
+  failures(): ReadonlyMap<string, string> {
+    return this.#failed;
   }
 
   summary(): Summary {
@@ -143,8 +172,9 @@ export class Controller {
    * Resolves with the counts once the workers have stopped. `now`, when it aborts, tells running
    * handlers to stop at once instead of draining (a leader that lost its lease).
    */
-  async run(signal: AbortSignal, now?: AbortSignal): Promise<Summary> {
+  async run(outer: AbortSignal, now?: AbortSignal): Promise<Summary> {
     const { informer, queue, reporter } = this.#o;
+    const signal = this.#o.once ? AbortSignal.any([outer, this.#finished.signal]) : outer;
     const hurry = () => this.#handlerStop.abort();
     if (now?.aborted) hurry();
     else now?.addEventListener('abort', hurry, { once: true });
@@ -162,7 +192,9 @@ export class Controller {
       // The owned types' caches too: a failure to list them before that is as fatal as the watched type's.
       if ((await Promise.all([informer, ...owned].map((i) => i.waitForSync(signal)))).every(Boolean)) {
         reporter.synced(informer.store.size);
+        this.#synced = true;
         const workers = Array.from({ length: this.#o.workers }, () => this.#worker());
+        this.#checkFinished();
         await this.#drain(Promise.all(workers), signal);
       }
     } finally {
@@ -197,11 +229,15 @@ export class Controller {
       const next = await queue.get();
       if (next.shutdown) return;
       const key = next.item;
+      this.#outstanding.delete(key);
+      this.#active++;
       try {
         // Stopping: leave queued keys alone.
         if (!this.#stopping) await this.#process(key);
       } finally {
+        this.#active--;
         queue.done(key);
+        this.#checkFinished();
       }
     }
   }
@@ -269,14 +305,15 @@ export class Controller {
         this.#summary.retried++;
         reporter.retry(item, retries, error, durationMs);
         this.#resyncDue.add(key);
-        queue.addAfter(key, error.result.ms);
+        this.#add(key, { afterMs: error.result.ms });
       } else if (retries < maxRetries && !(error instanceof HookFailure && error.result.kind === 'permanent')) {
         this.#summary.retried++;
         reporter.retry(item, retries, error, durationMs);
-        queue.addRateLimited(key);
+        this.#add(key, { rateLimited: true });
       } else {
         this.#summary.dropped++;
         reporter.drop(item, error, durationMs);
+        this.#failed.set(key, error.message);
         queue.forget(key);
         this.#forgetTombstone(item);
       }
@@ -284,13 +321,15 @@ export class Controller {
     }
     queue.forget(key);
     this.#resyncDue.delete(key);
+    this.#failed.delete(key);
     if (item.event === 'sync') {
       this.#summary.synced++;
       this.#handled.set(key, item.object!);
       // Asked to come back (a poll, a wait for something outside the cluster); a change sooner runs it sooner.
-      if (requeueAfterMs !== undefined) {
+      // Not with --once: this state is handled.
+      if (requeueAfterMs !== undefined && !this.#o.once) {
         this.#resyncDue.add(key);
-        queue.addAfter(key, requeueAfterMs);
+        this.#add(key, { afterMs: requeueAfterMs });
       }
     } else {
       this.#summary.deleted++;

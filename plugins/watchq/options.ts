@@ -30,6 +30,7 @@ export interface WatchqArgs {
   finalizer?: string;
   owns?: string;
   'record-handled'?: string;
+  once?: boolean;
 }
 
 /** What -o takes here: parsed and completed (command.ts) from this one list. */
@@ -65,6 +66,8 @@ export interface WatchqOptions {
   leaseName: string | undefined;
   /** `--changes TEMPLATE`: what an update must change to run the handler (a JSONPath template). */
   changes: JsonPath | undefined;
+  /** `--once`: handle the current state, then exit (0, or 1 naming the keys that failed). */
+  once: boolean;
   /** `--record-handled ANNOTATION`: the annotation that keeps a digest of what each key's last successful run saw. */
   recordHandled: string | undefined;
   /** `--owns TYPE[,TYPE]`: types whose objects' changes run their controller owner again (resolved by the command). */
@@ -83,6 +86,7 @@ export function addWatchqFlags(y: Argv<CommonArgs>): Argv<CommonArgs & WatchqArg
     .option('max-retries', { type: 'number', default: 5, description: 'Retries of a failing key (with growing delays) before it is dropped; -1 = never drop' })
     .option('changes', { type: 'string', description: "Run an update only when this JSONPath template's output differs from the last successful run's, e.g. --changes '{.spec}{.metadata.labels}' (a hook writing status or annotations does not wake itself)" })
     .option('owns', { type: 'string', description: 'Also watch these types (TYPE[,TYPE], same namespaces): a change to an object whose controller owner is a watched object runs the owner again (WATCHQ_EVENT=resync)' })
+    .option('once', { type: 'boolean', description: 'Handle every object once (retries included), then exit: 0 when every key succeeded, 1 naming those that did not (for CronJobs and CI)' })
     .option('record-handled', { type: 'string', description: "Record on each object, in this annotation (a domain-qualified key, e.g. example.com/handled), a digest of what its last successful run saw: after a restart or a leader change, unchanged objects run nothing" })
     .option('finalizer', { type: 'string', description: 'Hold this finalizer (a domain-qualified name, e.g. example.com/cleanup) on every handled object: a deletion runs --exec with WATCHQ_EVENT=finalize, even one made while watchq was down, and the object goes once it succeeds' })
     .option('backoff', { type: 'string', default: '5ms,1000s', description: 'Per-key retry delay BASE,MAX: BASE doubled on each failure up to MAX (with a 10 qps, burst 100 bucket for all keys)' })
@@ -149,6 +153,7 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
     leaseName: args['lease-name'] === undefined ? undefined : checkLeaseName(args['lease-name'], Boolean(args['leader-elect'])),
     finalizer: args.finalizer === undefined ? undefined : checkFinalizer(args.finalizer, exec),
     owns: args.owns === undefined ? [] : parseOwns(args.owns),
+    once: checkOnce(args),
     recordHandled: args['record-handled'] === undefined ? undefined : checkDomainQualified('--record-handled', args['record-handled'], 'example.com/handled'),
   };
 }
@@ -171,6 +176,14 @@ export function parseBackoff(value: string): { baseMs: number; maxMs: number } {
   const [baseMs, maxMs] = parts.map((p) => parseDuration(p.trim(), '--backoff')) as [number, number];
   if (baseMs <= 0 || maxMs < baseMs) throw new UsageError(`invalid --backoff "${value}": BASE must be above 0 and MAX at least BASE`);
   return { baseMs, maxMs };
+}
+
+/** `--once` ends by itself: a leader's term does not, and a resync would never come. */
+function checkOnce(args: WatchqArgs): boolean {
+  if (!args.once) return false;
+  if (args['leader-elect']) throw new UsageError('--once cannot be used with --leader-elect', { hint: 'run one --once process (a CronJob), or --leader-elect replicas that keep running' });
+  if (args.resync !== undefined && args.resync !== '0') throw new UsageError('--once cannot be used with --resync: the run ends before a resync');
+  return true;
 }
 
 /** `--owns secrets,configmaps`: a comma list of types, none empty. */

@@ -67,7 +67,7 @@ function controllableHandler(): Handler & { runs: WorkItem[]; hold: Set<string>;
   return h;
 }
 
-function setup(items: InformerObject[], handler: Handler, options: { workers?: number; maxRetries?: number; drainTimeoutMs?: number; onFatal?: (error: Error) => void; resyncMs?: number } = {}) {
+function setup(items: InformerObject[], handler: Handler, options: { workers?: number; maxRetries?: number; drainTimeoutMs?: number; onFatal?: (error: Error) => void; resyncMs?: number; once?: boolean } = {}) {
   const transport = new FakeTransport();
   transport.listReplies.push(page('10', items));
   const clock = new FakeClock(0);
@@ -84,6 +84,7 @@ function setup(items: InformerObject[], handler: Handler, options: { workers?: n
     maxRetries: options.maxRetries ?? 5,
     drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
     ...(options.onFatal ? { onFatal: options.onFatal } : {}),
+    once: options.once ?? false,
   });
   const stopper = new AbortController();
   const done = controller.run(stopper.signal);
@@ -522,4 +523,30 @@ test('--record-handled: a sync whose object carries the record of its view runs 
   t.deepEqual(handler.runs.map((r) => [r.key, r.change, r.old?.metadata?.resourceVersion]), [['default/new', 'sync', undefined], ['default/old', 'update', '1']]);
   stopper.abort();
   await done;
+});
+
+test('--once: every key handled, retries included (a requeue-after on success is not waited for), then run ends by itself; the dropped key is named', async (t) => {
+  let s: ReturnType<typeof setup> | undefined;
+  const runs: string[] = [];
+  const handler: Handler = {
+    async handle(item) {
+      runs.push(`${item.key} ${item.attempt}`);
+      if (item.key === 'default/bad') throw new Error('exit 1');
+      if (item.key === 'default/flaky' && item.attempt === 1) throw new Error('not yet');
+      return item.key === 'default/poller' ? { requeueAfterMs: 60_000 } : {};
+    },
+  };
+  s = setup([dep('ok', '1'), dep('bad', '2'), dep('flaky', '3'), dep('poller', '4')], handler, { once: true, maxRetries: 2 });
+  let ended = false;
+  void s.done.then(() => (ended = true));
+  await advance(s, 100);
+  t.true(ended, 'ended by itself');
+  t.deepEqual(runs.sort(), ['default/bad 1', 'default/bad 2', 'default/bad 3', 'default/flaky 1', 'default/flaky 2', 'default/ok 1', 'default/poller 1']);
+  t.deepEqual([...s.controller.failures()], [['default/bad', 'exit 1']]);
+});
+
+test('--once with nothing to do ends at the first sync', async (t) => {
+  const s = setup([], controllableHandler(), { once: true });
+  await flush();
+  t.deepEqual(await s.done, { synced: 0, deleted: 0, retried: 0, dropped: 0 });
 });

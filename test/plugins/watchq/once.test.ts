@@ -1,0 +1,36 @@
+/** watchq --once (issue 27, point 10) against the real local cluster: handle the current state, then exit with what happened. */
+import test from 'ava';
+import { createNamespace, deleteNamespace, ensureCluster, kubectlOk } from '../../helpers/cluster.ts';
+import { runPlugin } from '../../helpers/plugin.ts';
+
+let ns = '';
+let kubeconfig = '';
+
+test.before(async () => {
+  kubeconfig = (await ensureCluster()).kubeconfig;
+  ns = await createNamespace('watchq-once');
+  for (const name of ['a', 'b', 'broken']) await kubectlOk(['create', 'cm', name, '-n', ns]);
+});
+
+test.after.always(async () => {
+  if (ns) await deleteNamespace(ns);
+});
+
+const once = (args: string[]) => runPlugin('watchq', ['--kubeconfig', kubeconfig, '-n', ns, 'configmaps', '--once', '--field-selector', 'metadata.name!=kube-root-ca.crt', ...args], { timeoutMs: 60_000 });
+
+test('every key succeeded: exit 0 after one run each, with the summary', async (t) => {
+  const r = await once(['--exec', 'echo "$WATCHQ_EVENT"']);
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stderr.match(/\] sync$/gm)?.length, 3);
+  t.regex(r.stderr, /Summary: 3 synced, 0 deleted, 0 retried, 0 dropped$/m);
+});
+
+test('a key that keeps failing: retried, then exit 1 naming it and why; bad combinations are exit 2', async (t) => {
+  const r = await once(['--exec', '[ "$WATCHQ_NAME" != broken ] || { echo "no such thing" >&2; exit 3; }', '--max-retries', '2']);
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stderr, /Summary: 2 synced, 0 deleted, 2 retried, 1 dropped$/m);
+  t.regex(r.stderr, new RegExp(`^error: 1 key\\(s\\) failed: ${ns}/broken \\(exec ".*" exited with status 3: no such thing\\)$`, 'm'));
+  const bad = await once(['--leader-elect']);
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /^error: --once cannot be used with --leader-elect$/m);
+});

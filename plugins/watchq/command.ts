@@ -28,6 +28,7 @@ import { execHandler, type ExecHandlerOptions } from './exec-handler.ts';
 import { executeOperations } from '../../shared/object-patch/execute.ts';
 import { finalizerClient } from '../../shared/object-patch/finalizers.ts';
 import { handledRecord } from '../../shared/object-patch/handled-record.ts';
+import { eventRecorder } from '../../shared/kube/event-recorder.ts';
 import { writeHookKubeconfig } from '../../shared/kube/hook-kubeconfig.ts';
 import { failOnHandler, noopHandler, type Handler } from './handler.ts';
 import { createWatchqRegistry, startMetricsServer, type MetricsServer } from './metrics-server.ts';
@@ -144,6 +145,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
         finalizer: options.finalizer === undefined ? undefined : finalizerClient(factory.transport(), resource, options.finalizer),
         owned,
         once: options.once,
+        events,
         record: options.recordHandled === undefined ? undefined : handledRecord(factory.transport(), resource, options.recordHandled, options.changes ? (object) => options.changes!.execute(object) : undefined),
         onFatal: (error) => {
           fatal = error as PluginError;
@@ -169,6 +171,14 @@ export const watchq: PluginSpec<WatchqArgs> = {
     // The hooks' kubectl reaches the cluster watchq watches, as the same user (hook-kubeconfig.ts).
     const hookConfig = options.exec === undefined ? undefined : await writeHookKubeconfig(factory.restConfig());
     const hookEnv: NodeJS.ProcessEnv = hookConfig ? { ...process.env, KUBECONFIG: hookConfig.path } : process.env;
+
+    // --events: best effort; a refusal is said once (with what to grant) and watchq carries on.
+    const events = options.events
+      ? eventRecorder(factory.transport(), resource, 'kubectl-watchq', (error) => {
+          reporter.info(`cannot record events: ${oneLineMessage(error.message)}`);
+          if (error instanceof ForbiddenError) void explainDenials(factory, [{ verb: 'create', resource: { group: '', resource: 'events', namespaced: true }, namespace }, { verb: 'patch', resource: { group: '', resource: 'events', namespaced: true }, namespace }], ctx.name, streams);
+        })
+      : undefined;
 
     // What hooks write to WATCHQ_PATCH, carried out as watchq's own user.
     const writeBack: ExecHandlerOptions['writeBack'] = (ops, opSignal) =>
@@ -217,6 +227,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
       if (options.once && signal.aborted) throw new InterruptedError(signal.reason);
       return ExitCode.ok;
     } finally {
+      await events?.flush();
       signal.removeEventListener('abort', stop);
       await metrics?.close();
       await hookConfig?.remove();

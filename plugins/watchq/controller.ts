@@ -38,6 +38,7 @@ import { ForbiddenError, UsageError } from '../../shared/errors.ts';
 import { withoutManagedFields } from '../../shared/informer/strip-managed-fields.ts';
 import { hasFinalizer, type FinalizerClient } from '../../shared/object-patch/finalizers.ts';
 import type { HandledRecord } from '../../shared/object-patch/handled-record.ts';
+import type { EventRecorder } from '../../shared/kube/event-recorder.ts';
 import type { Handler, WorkChange, WorkItem } from './handler.ts';
 import { HookFailure } from './hook-result.ts';
 import type { Reporter, Summary } from './output.ts';
@@ -60,6 +61,8 @@ export interface ControllerOptions {
   owned?: Array<{ informer: Informer<InformerObject>; ownerOf: (object: InformerObject) => { key: string; uid: string | undefined } | undefined }>;
   /** `--finalizer`: held on every object handled until its `finalize` run succeeds. */
   finalizer?: FinalizerClient | undefined;
+  /** `--events`: a Warning Event on the object for each retry (HookFailed) and drop (HookDropped). */
+  events?: EventRecorder | undefined;
   /** `--once`: stop once every key known at the first sync (and every change until then) is handled or dropped. */
   once?: boolean;
   /** `--record-handled`: what each successful run saw, kept on the object, so no run repeats it (even after a restart). */
@@ -295,6 +298,7 @@ export class Controller {
       const error = thrown instanceof Error ? thrown : new Error(String(thrown));
       const durationMs = realClock.now() - started;
       const retries = queue.numRequeues(key);
+      const event = (reason: string): void => void (item.object && this.#o.events?.record(item.object, 'Warning', reason, error.message));
       // The hook broke its contract, or we may not write our finalizer or record: neither fixes itself.
       if (error instanceof UsageError || (ourWrite && error instanceof ForbiddenError)) {
         this.#o.onFatal?.(error);
@@ -304,15 +308,18 @@ export class Controller {
         // The hook's own delay instead of the backoff; not counted toward --max-retries.
         this.#summary.retried++;
         reporter.retry(item, retries, error, durationMs);
+        event('HookFailed');
         this.#resyncDue.add(key);
         this.#add(key, { afterMs: error.result.ms });
       } else if (retries < maxRetries && !(error instanceof HookFailure && error.result.kind === 'permanent')) {
         this.#summary.retried++;
         reporter.retry(item, retries, error, durationMs);
+        event('HookFailed');
         this.#add(key, { rateLimited: true });
       } else {
         this.#summary.dropped++;
         reporter.drop(item, error, durationMs);
+        event('HookDropped');
         this.#failed.set(key, error.message);
         queue.forget(key);
         this.#forgetTombstone(item);

@@ -31,6 +31,7 @@ export interface WatchqArgs {
   owns?: string;
   'record-handled'?: string;
   once?: boolean;
+  events?: boolean;
 }
 
 /** What -o takes here: parsed and completed (command.ts) from this one list. */
@@ -66,6 +67,8 @@ export interface WatchqOptions {
   leaseName: string | undefined;
   /** `--changes TEMPLATE`: what an update must change to run the handler (a JSONPath template). */
   changes: JsonPath | undefined;
+  /** `--events`: record a Kubernetes Event on the object for each retry and drop. */
+  events: boolean;
   /** `--once`: handle the current state, then exit (0, or 1 naming the keys that failed). */
   once: boolean;
   /** `--record-handled ANNOTATION`: the annotation that keeps a digest of what each key's last successful run saw. */
@@ -86,6 +89,7 @@ export function addWatchqFlags(y: Argv<CommonArgs>): Argv<CommonArgs & WatchqArg
     .option('max-retries', { type: 'number', default: 5, description: 'Retries of a failing key (with growing delays) before it is dropped; -1 = never drop' })
     .option('changes', { type: 'string', description: "Run an update only when this JSONPath template's output differs from the last successful run's, e.g. --changes '{.spec}{.metadata.labels}' (a hook writing status or annotations does not wake itself)" })
     .option('owns', { type: 'string', description: 'Also watch these types (TYPE[,TYPE], same namespaces): a change to an object whose controller owner is a watched object runs the owner again (WATCHQ_EVENT=resync)' })
+    .option('events', { type: 'boolean', description: 'Record a Warning Event on the object for each retry (reason HookFailed) and drop (HookDropped), so kubectl describe shows why' })
     .option('once', { type: 'boolean', description: 'Handle every object once (retries included), then exit: 0 when every key succeeded, 1 naming those that did not (for CronJobs and CI)' })
     .option('record-handled', { type: 'string', description: "Record on each object, in this annotation (a domain-qualified key, e.g. example.com/handled), a digest of what its last successful run saw: after a restart or a leader change, unchanged objects run nothing" })
     .option('finalizer', { type: 'string', description: 'Hold this finalizer (a domain-qualified name, e.g. example.com/cleanup) on every handled object: a deletion runs --exec with WATCHQ_EVENT=finalize, even one made while watchq was down, and the object goes once it succeeds' })
@@ -154,6 +158,7 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
     finalizer: args.finalizer === undefined ? undefined : checkFinalizer(args.finalizer, exec),
     owns: args.owns === undefined ? [] : parseOwns(args.owns),
     once: checkOnce(args),
+    events: Boolean(args.events),
     recordHandled: args['record-handled'] === undefined ? undefined : checkDomainQualified('--record-handled', args['record-handled'], 'example.com/handled'),
   };
 }

@@ -34,3 +34,19 @@ test('a key that keeps failing: retried, then exit 1 naming it and why; bad comb
   t.is(bad.code, 2);
   t.regex(bad.stderr, /^error: --once cannot be used with --leader-elect$/m);
 });
+
+test('--events: a retry and a drop are Warning Events on the object (retries counted in one Event), shown by kubectl describe', async (t) => {
+  const r = await once(['--events', '--field-selector', 'metadata.name=broken', '--exec', 'echo "quota exceeded" >&2; exit 1', '--max-retries', '2', '--backoff', '5ms,5ms']);
+  t.is(r.code, 1, r.stderr);
+  const events = JSON.parse(await kubectlOk(['get', 'events', '-n', ns, '--field-selector', 'involvedObject.name=broken', '-o', 'json'])) as {
+    items: Array<{ reason: string; type: string; count: number; message: string; involvedObject: { kind: string; uid: string }; source: { component: string } }>;
+  };
+  const byReason = Object.fromEntries(events.items.map((e) => [e.reason, e]));
+  t.deepEqual(Object.keys(byReason).sort(), ['HookDropped', 'HookFailed']);
+  t.is(byReason.HookFailed!.count, 2);
+  t.is(byReason.HookFailed!.type, 'Warning');
+  t.is(byReason.HookDropped!.message, 'exec "echo "quota exceeded" >&2; exit 1" exited with status 1: quota exceeded');
+  t.is(byReason.HookDropped!.involvedObject.kind, 'ConfigMap');
+  t.is(byReason.HookDropped!.source.component, 'kubectl-watchq');
+  t.regex(await kubectlOk(['describe', 'cm', 'broken', '-n', ns]), /Warning\s+HookDropped\s+.*kubectl-watchq\s+exec ".*" exited with status 1: quota exceeded/);
+});

@@ -21,6 +21,7 @@ import { createListWatch } from '../../shared/informer/list-watch.ts';
 import type { InformerObject } from '../../shared/informer/object-key.ts';
 import { promWorkqueueMetricsProvider } from '../../shared/metrics/prom-workqueue.ts';
 import { registerInformerMetrics } from '../../shared/metrics/prom-informer.ts';
+import { promReconcileMetrics } from '../../shared/metrics/prom-reconcile.ts';
 import { createRateLimitingQueue } from '../../shared/workqueue/rate-limiting-queue.ts';
 import { controllerRateLimiter } from '../../shared/workqueue/rate-limiters.ts';
 import { Controller } from './controller.ts';
@@ -90,6 +91,8 @@ export const watchq: PluginSpec<WatchqArgs> = {
 
     const registry: Registry | undefined = options.metricsAddr ? createWatchqRegistry((): Summary => total(terms.map((c) => c.summary()))) : undefined;
     const metricsProvider = registry ? promWorkqueueMetricsProvider(registry) : undefined;
+    // controller-runtime's controller name: the kind in lower case.
+    const reconcileMetrics = registry ? promReconcileMetrics(registry, resource.kind.toLowerCase(), options.workers) : undefined;
     const informers: Informer<InformerObject>[] = [];
     if (registry) registerInformerMetrics(registry, () => informers.slice(-1).map((informer) => ({ resource: fullName(resource), stats: () => informer.stats() })));
 
@@ -146,6 +149,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
         owned,
         once: options.once,
         events,
+        metrics: reconcileMetrics,
         record: options.recordHandled === undefined ? undefined : handledRecord(factory.transport(), resource, options.recordHandled, options.changes ? (object) => options.changes!.execute(object) : undefined),
         onFatal: (error) => {
           fatal = error as PluginError;

@@ -39,6 +39,7 @@ import { withoutManagedFields } from '../../shared/informer/strip-managed-fields
 import { hasFinalizer, type FinalizerClient } from '../../shared/object-patch/finalizers.ts';
 import type { HandledRecord } from '../../shared/object-patch/handled-record.ts';
 import type { EventRecorder } from '../../shared/kube/event-recorder.ts';
+import type { ReconcileMetrics } from '../../shared/metrics/prom-reconcile.ts';
 import type { Handler, WorkChange, WorkItem } from './handler.ts';
 import { HookFailure } from './hook-result.ts';
 import type { Reporter, Summary } from './output.ts';
@@ -61,6 +62,8 @@ export interface ControllerOptions {
   owned?: Array<{ informer: Informer<InformerObject>; ownerOf: (object: InformerObject) => { key: string; uid: string | undefined } | undefined }>;
   /** `--finalizer`: held on every object handled until its `finalize` run succeeds. */
   finalizer?: FinalizerClient | undefined;
+  /** controller-runtime's reconcile metrics, for each run. */
+  metrics?: ReconcileMetrics | undefined;
   /** `--events`: a Warning Event on the object for each retry (HookFailed) and drop (HookDropped). */
   events?: EventRecorder | undefined;
   /** `--once`: stop once every key known at the first sync (and every change until then) is handled or dropped. */
@@ -281,6 +284,8 @@ export class Controller {
       kind,
     };
     const started = realClock.now();
+    this.#o.metrics?.started();
+    const measured = (result: 'success' | 'error' | 'requeue_after', terminal = false) => this.#o.metrics?.finished(result, (realClock.now() - started) / 1000, terminal);
     let requeueAfterMs: number | undefined;
     // Set while watchq writes its own finalizer or record: a 403 then is fatal.
     let ourWrite = false;
@@ -299,6 +304,7 @@ export class Controller {
       const durationMs = realClock.now() - started;
       const retries = queue.numRequeues(key);
       const event = (reason: string): void => void (item.object && this.#o.events?.record(item.object, 'Warning', reason, error.message));
+      measured('error', error instanceof HookFailure && error.result.kind === 'permanent');
       // The hook broke its contract, or we may not write our finalizer or record: neither fixes itself.
       if (error instanceof UsageError || (ourWrite && error instanceof ForbiddenError)) {
         this.#o.onFatal?.(error);
@@ -326,6 +332,7 @@ export class Controller {
       }
       return;
     }
+    measured(requeueAfterMs === undefined ? 'success' : 'requeue_after');
     queue.forget(key);
     this.#resyncDue.delete(key);
     this.#failed.delete(key);

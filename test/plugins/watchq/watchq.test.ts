@@ -347,7 +347,7 @@ test('usage errors exit 2 before anything starts', async (t) => {
   }
 });
 
-test('--metrics-addr serves the workqueue and informer metrics; a port in use exits 2', async (t) => {
+test('--metrics-addr serves the workqueue, informer and controller-runtime reconcile metrics; a port in use exits 2', async (t) => {
   await createSettled('metrics', ['metrics-a'], 0);
   const p = watchq(['-l', 'scenario=metrics', '--metrics-addr', '127.0.0.1:0']);
   const url = await p.waitFor('the metrics address', () => p.stderr.match(/Serving metrics at (http:\S+)/)?.[1]);
@@ -360,6 +360,13 @@ test('--metrics-addr serves the workqueue and informer metrics; a port in use ex
   t.regex(text, /^informer_reconnects_total\{resource="deployments.apps"\} 0$/m);
   t.regex(text, /^informer_synced\{resource="deployments.apps"\} 1$/m);
   t.regex(text, /^watchq_handler_results_total\{result="synced"\} 1$/m);
+  t.regex(text, /^controller_runtime_reconcile_total\{controller="deployment",result="success"\} 1$/m);
+  t.regex(text, /^controller_runtime_reconcile_total\{controller="deployment",result="requeue"\} 0$/m);
+  t.regex(text, /^controller_runtime_reconcile_errors_total\{controller="deployment"\} 0$/m);
+  t.regex(text, /^controller_runtime_reconcile_time_seconds_count\{controller="deployment"\} 1$/m);
+  t.regex(text, /^controller_runtime_reconcile_time_seconds_bucket\{le="60",controller="deployment"\} 1$/m);
+  t.regex(text, /^controller_runtime_max_concurrent_reconciles\{controller="deployment"\} 1$/m);
+  t.regex(text, /^controller_runtime_active_workers\{controller="deployment"\} 0$/m);
 
   const port = new URL(url).port;
   const busy = await runPlugin('watchq', ['--kubeconfig', kubeconfig, '-n', ns, '--metrics-addr', `127.0.0.1:${port}`], { timeoutMs: 60_000 });

@@ -50,3 +50,15 @@ test('--events: a retry and a drop are Warning Events on the object (retries cou
   t.is(byReason.HookDropped!.source.component, 'kubectl-watchq');
   t.regex(await kubectlOk(['describe', 'cm', 'broken', '-n', ns]), /Warning\s+HookDropped\s+.*kubectl-watchq\s+exec ".*" exited with status 1: quota exceeded/);
 });
+
+test('--owns: a type that cannot be watched is exit 2, an unknown one exit 4, an empty item exit 2', async (t) => {
+  const unwatchable = await once(['--owns', 'tokenreviews']);
+  t.is(unwatchable.code, 2, unwatchable.stderr);
+  t.regex(unwatchable.stderr, /^error: --owns tokenreviews: tokenreviews.authentication.k8s.io cannot be watched \(the server allows only: create\)$/m);
+  const unknown = await once(['--owns', 'secretz']);
+  t.is(unknown.code, 4, unknown.stderr);
+  t.regex(unknown.stderr, /^error: the server doesn't have a resource type "secretz"$/m);
+  const empty = await once(['--owns', 'secrets,']);
+  t.is(empty.code, 2);
+  t.regex(empty.stderr, /^error: invalid --owns "secrets,": expected TYPE\[,TYPE\]$/m);
+});

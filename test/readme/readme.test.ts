@@ -105,11 +105,11 @@ interface Run {
 
 /**
  * Runs one line; a watchq line is interrupted once it says it has synced (or after 20 s), a
- * `-w` line after 3 s of watching (Ctrl-C ends a watch with exit 0).
+ * `-w` line after 3 s of watching (Ctrl-C ends a watch with exit 0); `watchq --once` ends by itself.
  */
 function runLine(line: string): Promise<Run> {
   const watch = /\s(?:-w|--watch|--watch-only)(?:\s|$)/.test(line);
-  const long = /\bkubectl watchq\b/.test(line) || watch;
+  const long = (/\bkubectl watchq\b/.test(line) && !/\s--once(?:\s|$)/.test(line)) || watch;
   return new Promise((resolve, reject) => {
     // `exec`: the shell becomes kubectl (which execs the plugin), so Ctrl-C's SIGINT reaches the
     // plugin alone and its exit code is the line's, as on a terminal where the shell stays alive.

@@ -12,12 +12,16 @@ import type { PluginSpec } from '../../shared/cli/run-plugin.ts';
 import { coalescingWriter, withStdout } from '../../shared/cli/streams.ts';
 import { fullName, type ApiResource } from '../../shared/discovery/api-resource.ts';
 import { controllerOwnerKey } from '../../shared/informer/owner-key.ts';
+import { serverAppliesShards } from '../../shared/sharding/server-sharding.ts';
+import { shardOf, shardRanges, shardSelector } from '../../shared/sharding/shard-range.ts';
+import { runSharded } from './shards.ts';
+import { Gauge } from 'prom-client';
 import { AccessDeniedError, ApiError, ConfigError, ExitCode, ForbiddenError, InterruptedError, NotFoundError, PluginError, UsageError } from '../../shared/errors.ts';
 import { oneLineMessage } from '../../shared/cli/terminal-text.ts';
 import { explainDenials } from '../../shared/rbac/explain-denials.ts';
 import { createInformer, type Informer } from '../../shared/informer/informer.ts';
 import { createLeaseLock } from '../../shared/leader/lease-lock.ts';
-import { createListWatch } from '../../shared/informer/list-watch.ts';
+import { createListWatch, type ListWatchOptions } from '../../shared/informer/list-watch.ts';
 import type { InformerObject } from '../../shared/informer/object-key.ts';
 import { promWorkqueueMetricsProvider } from '../../shared/metrics/prom-workqueue.ts';
 import { registerInformerMetrics } from '../../shared/metrics/prom-informer.ts';
@@ -103,12 +107,17 @@ export const watchq: PluginSpec<WatchqArgs> = {
     let fatal: PluginError | undefined;
     let explainedLater = false;
     const terms: Controller[] = [];
-    /** One controller: informer, queue, workers, until `stop` aborts. A leader runs one per term. */
-    const runController = (stop: AbortSignal, lost?: AbortSignal): Promise<Summary> => {
-      const watched = (r: ApiResource, selectors: { labelSelector?: string | undefined; fieldSelector?: string | undefined }): Informer<InformerObject> => {
+    /**
+     * One controller: informer, queue, workers, until `stop` aborts. A leader runs one per term; with
+     * --shards, one per owned shard, its informers seeing only that shard's objects (owned objects
+     * by their owner's UID).
+     */
+    const runController = (stop: AbortSignal, lost?: AbortSignal, shard?: number): Promise<Summary> => {
+      const inShard = (uid: string | undefined) => uid !== undefined && shardOf(uid, options.shards) === shard;
+      const watched = (r: ApiResource, selectors: Pick<ListWatchOptions, 'labelSelector' | 'fieldSelector' | 'shardSelector' | 'keep'>): Informer<InformerObject> => {
         const informer: Informer<InformerObject> = createInformer<InformerObject>({
           // The cache keeps objects without managedFields, as client-go's informers mostly do (--exec gets them so).
-          listWatch: createListWatch(factory.transport(), r, { namespace, ...selectors, stripManagedFields: true }),
+          listWatch: createListWatch(factory.transport(), r, { namespace, ...selectors, stripManagedFields: true, metadataOnly: options.metadataOnly }),
           resyncMs: r === resource ? options.resyncMs : 0,
           onProblem: (problem) => {
             // A request the server calls bad (400: a field selector it does not support) will not fix itself either.
@@ -136,8 +145,11 @@ export const watchq: PluginSpec<WatchqArgs> = {
         });
         return informer;
       };
-      const informer = watched(resource, { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector });
-      const owned = ownedResources.map((r) => ({ informer: watched(r, {}), ownerOf: (object: InformerObject) => controllerOwnerKey(object, resource) }));
+      const sharding =
+        shard === undefined ? {} : serverSide ? { shardSelector: shardSelector(shardRanges(options.shards)[shard]!) } : { keep: (o: InformerObject) => inShard(o.metadata?.uid as string | undefined) };
+      const informer = watched(resource, { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, ...sharding });
+      const ownerOf = (object: InformerObject) => controllerOwnerKey(object, resource);
+      const owned = ownedResources.map((r) => ({ informer: watched(r, shard === undefined ? {} : { keep: (o) => inShard(ownerOf(o)?.uid) }), ownerOf }));
       informers.push(informer);
       const queue = createRateLimitingQueue<string>({ name: fullName(resource), rateLimiter: controllerRateLimiter<string>(options.backoff.baseMs, options.backoff.maxMs), ...(metricsProvider ? { metricsProvider } : {}) });
       const controller = new Controller({
@@ -164,6 +176,18 @@ export const watchq: PluginSpec<WatchqArgs> = {
       terms.push(controller);
       return controller.run(stop, lost);
     };
+
+    // --shards: does the API server apply shard selectors (KEP-5866)? Otherwise the same hash filters here.
+    let serverSide = false;
+    let ownedShards = 0;
+    if (options.shards > 1) {
+      serverSide = await serverAppliesShards(factory.transport(), resource, namespace, shardSelector(shardRanges(options.shards)[0]!), signal);
+      reporter.info(`Sharding: ${options.shards} shards of the FNV-1a hash of metadata.uid, ${serverSide ? 'filtered by the API server (shardInfo echoed)' : 'filtered here: the API server does not apply shard selectors'}`);
+      if (registry) {
+        new Gauge({ name: 'watchq_shard_filter', help: 'Where shards are filtered: server (KEP-5866 shard selectors) or client', labelNames: ['mode'] as const, registers: [registry] }).set({ mode: serverSide ? 'server' : 'client' }, 1);
+        new Gauge({ name: 'watchq_shards_owned', help: 'Shards this replica owns (holds the Lease of)', registers: [registry], collect() { this.set(ownedShards); } });
+      }
+    }
 
     // The metrics server before the informer starts: a port in use fails before any request.
     let metrics: MetricsServer | undefined;
@@ -192,7 +216,26 @@ export const watchq: PluginSpec<WatchqArgs> = {
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
     try {
-      if (options.leaderElect) {
+      if (options.shards > 1) {
+        await runSharded({
+          transport: factory.transport(),
+          namespace: factory.restConfig().namespace,
+          prefix: options.leaseName ?? `watchq-${resource.resource}`,
+          shards: options.shards,
+          identity: `${os.hostname()}_${process.pid}`,
+          stop: stopper.signal,
+          run: (shard, term, lost) => runController(term, lost, shard),
+          onOwned: (shards) => {
+            ownedShards = shards.length;
+            reporter.info(`Shards owned: ${shards.length === 0 ? 'none' : shards.join(', ')} of ${options.shards}`);
+          },
+          log: (line) => reporter.info(line),
+          onFatal: (error) => {
+            fatal = error;
+            stopper.abort();
+          },
+        });
+      } else if (options.leaderElect) {
         const leaseName = options.leaseName ?? `watchq-${resource.resource}`;
         const leaseNamespace = factory.restConfig().namespace;
         await runAsLeader({
@@ -216,7 +259,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
         const denied = [
           ...['list', 'watch', ...(options.finalizer ? ['get', 'patch'] : options.recordHandled ? ['patch'] : [])].map((verb) => ({ verb, resource, namespace })),
           ...ownedResources.flatMap((owned) => ['list', 'watch'].map((verb) => ({ verb, resource: owned, namespace }))),
-          ...(options.leaderElect ? ['get', 'create', 'update'].map((verb) => ({ verb, resource: leases, namespace: factory.restConfig().namespace })) : []),
+          ...(options.leaderElect || options.shards > 1 ? ['get', 'create', 'update', ...(options.shards > 1 ? ['list'] : [])].map((verb) => ({ verb, resource: leases, namespace: factory.restConfig().namespace })) : []),
         ];
         throw new ForbiddenError(fatal.message, { denied });
       }

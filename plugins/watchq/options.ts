@@ -32,6 +32,8 @@ export interface WatchqArgs {
   'record-handled'?: string;
   once?: boolean;
   events?: boolean;
+  shards?: number;
+  'metadata-only'?: boolean;
 }
 
 /** What -o takes here: parsed and completed (command.ts) from this one list. */
@@ -67,6 +69,10 @@ export interface WatchqOptions {
   leaseName: string | undefined;
   /** `--changes TEMPLATE`: what an update must change to run the handler (a JSONPath template). */
   changes: JsonPath | undefined;
+  /** `--shards N`: the key space cut into N hash ranges, each owned by one replica through a Lease (1: not sharded). */
+  shards: number;
+  /** `--metadata-only`: cache and hand the hook only PartialObjectMetadata. */
+  metadataOnly: boolean;
   /** `--events`: record a Kubernetes Event on the object for each retry and drop. */
   events: boolean;
   /** `--once`: handle the current state, then exit (0, or 1 naming the keys that failed). */
@@ -89,6 +95,8 @@ export function addWatchqFlags(y: Argv<CommonArgs>): Argv<CommonArgs & WatchqArg
     .option('max-retries', { type: 'number', default: 5, description: 'Retries of a failing key (with growing delays) before it is dropped; -1 = never drop' })
     .option('changes', { type: 'string', description: "Run an update only when this JSONPath template's output differs from the last successful run's, e.g. --changes '{.spec}{.metadata.labels}' (a hook writing status or annotations does not wake itself)" })
     .option('owns', { type: 'string', description: 'Also watch these types (TYPE[,TYPE], same namespaces): a change to an object whose controller owner is a watched object runs the owner again (WATCHQ_EVENT=resync)' })
+    .option('shards', { type: 'number', default: 1, description: 'Cut the objects into N shards by the hash of their UID, each handled by one replica at a time through a Lease <lease-name>-<i>-of-<N> (the API server filters them when it can: KEP-5866); replicas share the shards out among themselves' })
+    .option('metadata-only', { type: 'boolean', description: "Cache and hand the hook only each object's metadata (PartialObjectMetadata: names, labels, annotations, owners, finalizers), for much less memory" })
     .option('events', { type: 'boolean', description: 'Record a Warning Event on the object for each retry (reason HookFailed) and drop (HookDropped), so kubectl describe shows why' })
     .option('once', { type: 'boolean', description: 'Handle every object once (retries included), then exit: 0 when every key succeeded, 1 naming those that did not (for CronJobs and CI)' })
     .option('record-handled', { type: 'string', description: "Record on each object, in this annotation (a domain-qualified key, e.g. example.com/handled), a digest of what its last successful run saw: after a restart or a leader change, unchanged objects run nothing" })
@@ -154,11 +162,13 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
     output: args.output as OutputFormat,
     metricsAddr: args['metrics-addr'] === undefined ? undefined : parseListenAddress(args['metrics-addr']),
     leaderElect: Boolean(args['leader-elect']),
-    leaseName: args['lease-name'] === undefined ? undefined : checkLeaseName(args['lease-name'], Boolean(args['leader-elect'])),
+    leaseName: args['lease-name'] === undefined ? undefined : checkLeaseName(args['lease-name'], Boolean(args['leader-elect']) || (args.shards ?? 1) > 1),
     finalizer: args.finalizer === undefined ? undefined : checkFinalizer(args.finalizer, exec),
     owns: args.owns === undefined ? [] : parseOwns(args.owns),
     once: checkOnce(args),
     events: Boolean(args.events),
+    shards: checkShards(args),
+    metadataOnly: Boolean(args['metadata-only']),
     recordHandled: args['record-handled'] === undefined ? undefined : checkDomainQualified('--record-handled', args['record-handled'], 'example.com/handled'),
   };
 }
@@ -181,6 +191,15 @@ export function parseBackoff(value: string): { baseMs: number; maxMs: number } {
   const [baseMs, maxMs] = parts.map((p) => parseDuration(p.trim(), '--backoff')) as [number, number];
   if (baseMs <= 0 || maxMs < baseMs) throw new UsageError(`invalid --backoff "${value}": BASE must be above 0 and MAX at least BASE`);
   return { baseMs, maxMs };
+}
+
+/** `--shards N`: a whole number ≥ 1; above 1 it brings its own Leases (no --leader-elect) and never ends (no --once). */
+function checkShards(args: WatchqArgs): number {
+  const shards = wholeNumber(args.shards ?? 1, '--shards', 1);
+  if (shards > 1 && args['leader-elect']) throw new UsageError('--shards already hands each shard to one replica through a Lease: drop --leader-elect', { hint: '--lease-name names the Leases\' prefix' });
+  if (shards > 1 && args.once) throw new UsageError('--once cannot be used with --shards');
+  if (shards > 4096) throw new UsageError(`invalid value ${shards} for --shards: at most 4096`);
+  return shards;
 }
 
 /** `--once` ends by itself: a leader's term does not, and a resync would never come. */
@@ -216,8 +235,8 @@ export function checkDomainQualified(flag: string, name: string, example: string
   return name;
 }
 
-function checkLeaseName(name: string, leaderElect: boolean): string {
-  if (!leaderElect) throw new UsageError('--lease-name needs --leader-elect');
+function checkLeaseName(name: string, leases: boolean): string {
+  if (!leases) throw new UsageError('--lease-name needs --leader-elect or --shards');
   const problem = checkDns1123Subdomain(name);
   if (problem) throw new UsageError(`invalid --lease-name "${name}": ${problem}`);
   return name;

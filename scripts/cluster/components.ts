@@ -23,6 +23,11 @@ export interface ClusterSettings {
   /** kube-apiserver --etcd-compaction-interval (e.g. "5m", "10s"); tests of 410 Gone want it short. */
   etcdCompactionInterval: string;
   createdAt: string;
+  /**
+   * kube-apiserver's ShardedListAndWatch feature gate (KEP-5866, alpha in 1.36): on unless a test
+   * turned it off to check watchq's client-side shard filter (absent in older state: on).
+   */
+  shardedListAndWatch?: boolean;
 }
 
 export interface ComponentSpec {
@@ -114,6 +119,7 @@ export function componentSpecs(paths: ClusterPaths, settings: ClusterSettings): 
         // Without a watch grace period, SIGTERM waits up to 60 s for open watches; restarts must be quick.
         '--shutdown-watch-termination-grace-period=2s',
         '--profiling=false',
+        `--feature-gates=ShardedListAndWatch=${settings.shardedListAndWatch !== false}`,
       ],
     },
     {

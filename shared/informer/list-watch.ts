@@ -53,6 +53,16 @@ export interface ListWatchOptions {
   chunkSize?: number;
   /** Keep objects without metadata.managedFields (client-go's TransformStripManagedFields). */
   stripManagedFields?: boolean;
+  /** KEP-5866's `shardSelector` on every list and watch (`shardRange(object.metadata.uid, …)`). */
+  shardSelector?: string | undefined;
+  /**
+   * Objects to keep, the others dropped from lists and watch events before anyone sees them
+   * (a client-side shard). Only for what never changes while an object lives (its UID, its
+   * owner's): an object is never dropped from one event and kept in the next.
+   */
+  keep?: ((object: InformerObject) => boolean) | undefined;
+  /** Only each object's metadata (PartialObjectMetadata), as client-go's metadata informer asks for it. */
+  metadataOnly?: boolean;
 }
 
 interface ListPage<T> {
@@ -62,7 +72,9 @@ interface ListPage<T> {
   items?: T[];
 }
 
-const accept = 'application/json';
+const jsonAccept = 'application/json';
+/** client-go's metadata client: the server sends meta.k8s.io/v1 PartialObjectMetadata(List). */
+export const metadataAccept = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
 
 /** 410 Gone: the resourceVersion is older than the server keeps (client-go's IsResourceExpired/IsGone). */
 export function isExpired(error: unknown): boolean {
@@ -95,6 +107,9 @@ export function createListWatch<T extends InformerObject = InformerObject>(
   const namespace = resource.namespaced ? options.namespace : undefined;
   const where = !resource.namespaced ? '' : namespace === undefined ? ' in all namespaces' : ` in namespace "${namespace}"`;
   const apiVersion = apiVersionOf(resource);
+  const accept = options.metadataOnly ? metadataAccept : jsonAccept;
+  const extra: Record<string, string> = options.shardSelector ? { shardSelector: options.shardSelector } : {};
+  const keep = options.keep;
   return {
     description: `${fullName(resource)}${where}`,
 
@@ -108,10 +123,12 @@ export function createListWatch<T extends InformerObject = InformerObject>(
         chunkSize: options.chunkSize ?? 500,
         accept,
         signal,
+        extra,
       });
       for await (const page of pages) {
         // Items of a typed list carry no apiVersion/kind; watch events do. Make them alike.
         for (const listed of page.items ?? []) {
+          if (keep && !keep(listed)) continue;
           const item = options.stripManagedFields ? withoutManagedFields(listed) : listed;
           items.push(item.kind === undefined ? ({ apiVersion, kind: resource.kind, ...item } as T) : item);
         }
@@ -142,13 +159,19 @@ export function createListWatch<T extends InformerObject = InformerObject>(
   async function openWatch(query: Record<string, string>, signal: AbortSignal): Promise<AsyncIterable<WatchEvent<T>>> {
     const path =
       resourcePath(resource, namespace === undefined ? {} : { namespace }) +
-      listQueryString({ chunkSize: 0, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector }, query);
+      listQueryString({ chunkSize: 0, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector }, { ...extra, ...query });
     const res = await transport.stream({ path, headers: { Accept: accept }, signal });
     if (res.status !== 200) {
       const chunks: Buffer[] = [];
       for await (const chunk of res.body) chunks.push(chunk);
       throw errorForStatus(res.status, Buffer.concat(chunks));
     }
-    return decodeWatchEvents<T>(brokenStreamErrors(res.body, transport.serverName, signal), { stripManagedFields: options.stripManagedFields ?? false });
+    const events = decodeWatchEvents<T>(brokenStreamErrors(res.body, transport.serverName, signal), { stripManagedFields: options.stripManagedFields ?? false });
+    return keep ? keptEvents(events, keep) : events;
   }
+}
+
+/** Watch events of kept objects only (bookmarks and errors pass). */
+async function* keptEvents<T extends InformerObject>(events: AsyncIterable<WatchEvent<T>>, keep: (object: InformerObject) => boolean): AsyncGenerator<WatchEvent<T>> {
+  for await (const event of events) if (event.type === 'BOOKMARK' || event.type === 'ERROR' || keep(event.object)) yield event;
 }

@@ -22,6 +22,8 @@ export interface ListQuery {
    * reads `row.object`.
    */
   includeObject?: 'None' | 'Metadata' | 'Object' | undefined;
+  /** More query parameters (KEP-5866's shardSelector). */
+  extra?: Record<string, string> | undefined;
   /** Named objects only: GET this subresource of each (`status`, `scale`). */
   subresource?: string | undefined;
   signal?: AbortSignal | undefined;
@@ -31,7 +33,8 @@ export interface Page {
   metadata?: { resourceVersion?: string; continue?: string };
 }
 
-export function listQueryString(query: Omit<ListQuery, 'accept' | 'namespace' | 'signal'>, extra: Record<string, string> = {}): string {
+export function listQueryString(query: Omit<ListQuery, 'accept' | 'namespace' | 'signal'>, more: Record<string, string> = {}): string {
+  const extra = { ...query.extra, ...more };
   const params = new URLSearchParams();
   if (query.chunkSize > 0) params.set('limit', String(query.chunkSize));
   if (query.includeObject) params.set('includeObject', query.includeObject);

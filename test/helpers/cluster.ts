@@ -13,6 +13,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { binaryPath } from '../../scripts/cluster/build.ts';
 import { restartComponent, signalComponent, up, type Output } from '../../scripts/cluster/control-plane.ts';
+import { readSettings, writeSettings } from '../../scripts/cluster/components.ts';
 import { writeKubeconfig } from '../../scripts/cluster/kubeconfig.ts';
 import { clusterPaths } from '../../scripts/cluster/paths.ts';
 import { pkiFiles } from '../../scripts/cluster/pki.ts';
@@ -147,6 +148,18 @@ export async function serviceAccountKubeconfig(ns: string, name: string): Promis
 /** Stops and starts kube-apiserver (same port, same data): watches break, clients must reconnect. */
 export async function restartApiserver(): Promise<void> {
   await ensureCluster();
+  await restartComponent(paths, 'kube-apiserver', out);
+}
+
+/**
+ * Restarts kube-apiserver with the ShardedListAndWatch feature gate on or off (KEP-5866): off,
+ * shard selectors are ignored and watchq filters shards itself. Always turn it on again after.
+ */
+export async function setShardedListAndWatch(enabled: boolean): Promise<void> {
+  await ensureCluster();
+  const settings = readSettings(paths)!;
+  if ((settings.shardedListAndWatch !== false) === enabled) return;
+  writeSettings(paths, { ...settings, shardedListAndWatch: enabled });
   await restartComponent(paths, 'kube-apiserver', out);
 }
 

@@ -162,6 +162,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
         once: options.once,
         events,
         metrics: reconcileMetrics,
+        shard,
         record: options.recordHandled === undefined ? undefined : handledRecord(factory.transport(), resource, options.recordHandled, options.changes ? (object) => options.changes!.execute(object) : undefined),
         onFatal: (error) => {
           fatal = error as PluginError;

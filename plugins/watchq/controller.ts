@@ -66,6 +66,8 @@ export interface ControllerOptions {
   metrics?: ReconcileMetrics | undefined;
   /** `--events`: a Warning Event on the object for each retry (HookFailed) and drop (HookDropped). */
   events?: EventRecorder | undefined;
+  /** `--shards`: the shard this controller handles (said with its first sync). */
+  shard?: number | undefined;
   /** `--once`: stop once every key known at the first sync (and every change until then) is handled or dropped. */
   once?: boolean;
   /** `--record-handled`: what each successful run saw, kept on the object, so no run repeats it (even after a restart). */
@@ -197,7 +199,7 @@ export class Controller {
     try {
       // The owned types' caches too: a failure to list them before that is as fatal as the watched type's.
       if ((await Promise.all([informer, ...owned].map((i) => i.waitForSync(signal)))).every(Boolean)) {
-        reporter.synced(informer.store.size);
+        reporter.synced(informer.store.size, this.#o.shard);
         this.#synced = true;
         const workers = Array.from({ length: this.#o.workers }, () => this.#worker());
         this.#checkFinished();

@@ -4,7 +4,7 @@
  * deadline, before a rival may take the lease); on SIGTERM drain, then release the lease so
  * another replica takes over without waiting for it to expire.
  */
-import { LeaderElector } from '../../shared/leader/leader-elector.ts';
+import { LeaderElector, type ElectionConfig } from '../../shared/leader/leader-elector.ts';
 import type { LeaseLock } from '../../shared/leader/lease-lock.ts';
 import type { Summary } from './output.ts';
 import { AccessDeniedError, ConfigError, type PluginError } from '../../shared/errors.ts';
@@ -18,6 +18,8 @@ export interface LeaderRun {
   log(line: string): void;
   /** Before leading for the first time, a refusal or an unreachable cluster ends the run. */
   onFatal(error: PluginError): void;
+  /** The lease as already observed, and when (LeaderElector's `observed`). */
+  observed?: ElectionConfig['observed'];
 }
 
 export async function runAsLeader(options: LeaderRun): Promise<void> {
@@ -26,6 +28,7 @@ export async function runAsLeader(options: LeaderRun): Promise<void> {
   const elector = new LeaderElector({
     lock: options.lock,
     identity: options.identity,
+    observed: options.observed,
     onStartedLeading: () => {
       led = true;
       options.log(`Leading: lease ${options.lock.describe()} held by ${options.identity}`);

@@ -168,7 +168,7 @@ export function parseWatchqOptions(args: CommonArgs & WatchqArgs, positional: st
     once: checkOnce(args),
     events: Boolean(args.events),
     shards: checkShards(args),
-    metadataOnly: Boolean(args['metadata-only']),
+    metadataOnly: checkMetadataOnly(args),
     recordHandled: args['record-handled'] === undefined ? undefined : checkDomainQualified('--record-handled', args['record-handled'], 'example.com/handled'),
   };
 }
@@ -200,6 +200,18 @@ function checkShards(args: WatchqArgs): number {
   if (shards > 1 && args.once) throw new UsageError('--once cannot be used with --shards');
   if (shards > 4096) throw new UsageError(`invalid value ${shards} for --shards: at most 4096`);
   return shards;
+}
+
+/**
+ * `--metadata-only` hands out PartialObjectMetadata: a `--changes` template reading anything but
+ * metadata would see nothing there, and no update would ever run.
+ */
+function checkMetadataOnly(args: WatchqArgs): boolean {
+  if (!args['metadata-only']) return false;
+  for (const [, field] of (args.changes ?? '').matchAll(/\{\s*(?:range\s+)?\.([A-Za-z_$][\w$-]*)/g)) {
+    if (!['metadata', 'kind', 'apiVersion'].includes(field!)) throw new UsageError(`--changes reads .${field}, which --metadata-only objects do not have`, { hint: 'with --metadata-only, --changes can read .metadata only, e.g. --changes \'{.metadata.labels}\'' });
+  }
+  return true;
 }
 
 /** `--once` ends by itself: a leader's term does not, and a resync would never come. */

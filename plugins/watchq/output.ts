@@ -27,7 +27,8 @@ export interface Summary {
 }
 
 export interface Reporter {
-  synced(count: number): void;
+  /** The first sync is done: `count` objects (of one shard with --shards). */
+  synced(count: number, shard?: number): void;
   /** A run that succeeded. */
   handled(item: WorkItem, durationMs: number): void;
   /** A run that failed and will be retried: `retry` is 0 for the first retry (the seed's numbering). */
@@ -98,7 +99,7 @@ export function createReporter(format: OutputFormat, streams: Streams, kind: str
   };
   if (format === 'text') {
     return {
-      synced: (count) => log(`Synced ${count} objects`),
+      synced: (count, shard) => log(`Synced ${count} objects${shard === undefined ? '' : ` (shard ${shard})`}`),
       handled: (item) => {
         streams.stdout.write(item.event === 'sync' ? `${syncLine(item, options.manyNamespaces)}\n` : `${deletedLine(item)}\n`);
       },
@@ -115,7 +116,7 @@ export function createReporter(format: OutputFormat, streams: Streams, kind: str
   };
   const itemFields = (item: WorkItem) => ({ key: item.key, kind: item.kind, attempt: item.attempt });
   return {
-    synced: (count) => emit({ event: 'synced', kind, count }),
+    synced: (count, shard) => emit({ event: 'synced', kind, count, ...(shard === undefined ? {} : { shard }) }),
     handled: (item, durationMs) => emit({ event: item.event, ...itemFields(item), durationMs: round(durationMs) }),
     retry: (item, retry, error, durationMs) => emit({ event: 'retry', ...itemFields(item), retry, error: error.message, durationMs: round(durationMs) }),
     drop: (item, error, durationMs) => emit({ event: 'drop', ...itemFields(item), error: error.message, durationMs: round(durationMs) }),

@@ -8,8 +8,9 @@
  * Leases (shared/leader/shard-members.ts) and computes the same owners (shared/sharding/
  * assignment.ts). A shard this replica should own is campaigned for; one it should not is
  * stopped (drained) and released, so the new owner takes it only after the old one has let go.
+ * A replica takes shards from its second membership round (2 s) on.
  */
-import { createLeaseLock } from '../../shared/leader/lease-lock.ts';
+import { createLeaseLock, type LockState } from '../../shared/leader/lease-lock.ts';
 import { runMembership } from '../../shared/leader/shard-members.ts';
 import type { PluginError } from '../../shared/errors.ts';
 import type { Transport } from '../../shared/kube/transport.ts';
@@ -40,16 +41,22 @@ export async function runSharded(o: ShardedRun): Promise<void> {
   const campaigns = new Map<number, { stop: AbortController; done: Promise<void> }>();
   const owned = new Set<number>();
   const report = () => o.onOwned?.([...owned].sort((a, b) => a - b));
-  const place = (members: string[]): void => {
-    if (o.stop.aborted) return;
+  let rounds = 0;
+  const place = (members: string[], seen: (name: string) => { state: LockState; at: number } | undefined): void => {
+    // The first round may not see replicas that started with this one: take shards from the
+    // second on, so replicas started together do not each grab (and list) every shard first.
+    if (o.stop.aborted || ++rounds < 2) return;
     const owners = assignShards(o.shards, members);
     for (let shard = 0; shard < o.shards; shard++) {
       const mine = owners[shard] === o.identity;
       const campaign = campaigns.get(shard);
       if (mine && campaign === undefined) {
         const stop = new AbortController();
+        const name = shardLeaseName(o.prefix, shard, o.shards);
         const done = runAsLeader({
-          lock: createLeaseLock(o.transport, o.namespace, shardLeaseName(o.prefix, shard, o.shards)),
+          lock: createLeaseLock(o.transport, o.namespace, name),
+          // Watched since before: a dead owner's Lease is taken once it expired, not a lease duration after this look.
+          observed: seen(name),
           identity: o.identity,
           stop: stop.signal,
           run: async (term, lost) => {

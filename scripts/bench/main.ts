@@ -19,7 +19,8 @@
  *
  * Measures (--only): lsres, small, cm, dynget, exec, contexts, version, complete, size, floor, workqueue,
  * watchq, sync (watchq's initial sync against client-go's informer, watchq-sync.ts), hooks
- * (`watchq --exec` against client-go running the same hook per key, 1 and 4 workers, watchq-hooks.ts).
+ * (`watchq --exec` against client-go running the same hook per key, 1 and 4 workers, watchq-hooks.ts),
+ * shards (`watchq --shards 12` on 3 replicas against one, server- and client-side, --metadata-only, a takeover: watchq-shards.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -44,6 +45,7 @@ import { formatProfile, profilePlugin, type ProfileSummary } from './profile.ts'
 import { markdownTable, notMeasured, row, type Goal, type Row } from './report.ts';
 import { benchTransport, defaultSeedPlan, removeSeed, seed, type SeedReport } from './seed.ts';
 import { summarize } from './stats.ts';
+import { runWatchqShardsBench, shardsNote, shardsRows, type ShardsBenchResult } from './watchq-shards.ts';
 import { hooksNote, hooksRows, hooksRssGoal, hooksWallGoal, runWatchqHooksBench, type WatchqHooksResult } from './watchq-hooks.ts';
 import { runWatchqSyncBench } from './watchq-sync.ts';
 import { runWorkqueueBench, type WorkqueueBenchResult } from './workqueue.ts';
@@ -51,7 +53,7 @@ import { runWorkqueueBench, type WorkqueueBenchResult } from './workqueue.ts';
 const repoRoot = join(import.meta.dirname, '..', '..');
 const distBin = join(repoRoot, 'dist', 'bin');
 const outDir = join(repoRoot, 'dist', 'bench');
-const measures = ['lsres', 'small', 'cm', 'dynget', 'exec', 'contexts', 'version', 'complete', 'size', 'floor', 'workqueue', 'watchq', 'sync', 'hooks'] as const;
+const measures = ['lsres', 'small', 'cm', 'dynget', 'exec', 'contexts', 'version', 'complete', 'size', 'floor', 'workqueue', 'watchq', 'sync', 'hooks', 'shards'] as const;
 type MeasureName = (typeof measures)[number];
 
 const log = (line: string): void => {
@@ -495,6 +497,21 @@ async function main(): Promise<number> {
     });
   }
 
+  let shards: ShardsBenchResult | undefined;
+  if (want('shards')) {
+    await phase('shards', async () => {
+      try {
+        const r = await runWatchqShardsBench({ kubeconfig: paths.kubeconfig, watchq: plugin('watchq'), runs: Math.min(options.runs, 2), env, log });
+        shards = r;
+        rows.push(...shardsRows(r));
+      } catch (error) {
+        failures.push(`shards: ${(error as Error).message}`);
+        log(`shards: FAILED: ${(error as Error).message}`);
+        rows.push(notMeasured('watchq --shards 12, 3 replicas: each replica against one', null, 'failed (see stderr)'));
+      }
+    });
+  }
+
   // 5. Profiles of what fell short.
   if (options.profile && profileTargets.length > 0) {
     await phase('profile', async () => {
@@ -533,6 +550,7 @@ async function main(): Promise<number> {
     ...(want('dynget') ? ['kubectl does not resolve a kind (`kubectl get aiops`: "the server doesn\'t have a resource type"), so it is given the plural `myresources`; dynget resolves `aiops` itself. Cold: a fresh cache directory per run for both (`KUBECACHEDIR`, `--cache-dir`).'] : []),
     ...(floorMethod ? [`The floor: ${floorMethod === 'curl' ? 'one `curl --parallel` process fetching the three lists as Tables (`includeObject=None` as lsres asks, but no chunking) + `JSON.parse` timed inside the bench process' : 'no curl: three HTTPS GETs from the bench process + `JSON.parse`'}; no process start-up of a runtime.`] : []),
     ...(hooks ? [hooksNote(hooks)] : []),
+    ...(shards ? [shardsNote(shards)] : []),
     `Host: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGiB} GiB, load average ${host.loadavgStart[0]} at start, ${host.loadavgEnd[0]} at end. Total ${(totalMs / 1000).toFixed(0)} s (${Object.entries(phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(0)} s`).join(', ')}).`,
   ];
   const markdown = `## Performance\n\n${date.slice(0, 10)}, \`${command}\`\n\n${table}\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
@@ -540,7 +558,7 @@ async function main(): Promise<number> {
   await writeFile(join(outDir, 'results.md'), markdown);
   await writeFile(
     join(outDir, 'results.json'),
-    `${JSON.stringify({ date, command, totalMs: Math.round(totalMs), phases, host, versions, rssMethod: options.rss, floorMethod, options: { ...options, only: [...options.only] }, seed: seedReport, rows, pairs, workqueue, watchq, hooks, profiles, failures }, null, 2)}\n`,
+    `${JSON.stringify({ date, command, totalMs: Math.round(totalMs), phases, host, versions, rssMethod: options.rss, floorMethod, options: { ...options, only: [...options.only] }, seed: seedReport, rows, pairs, workqueue, watchq, hooks, shards, profiles, failures }, null, 2)}\n`,
   );
   process.stdout.write(`\n${table}\n${notes.map((n) => `- ${n}`).join('\n')}\n`);
   log(`results in ${relative(process.cwd(), join(outDir, 'results.md'))} and results.json (${(totalMs / 1000).toFixed(0)} s)`);

@@ -17,6 +17,8 @@ import { releaseVersion, repoRoot } from './targets.ts';
 
 export const watchqImage = 'ghcr.io/kubectl-plugins/kubectl-watchq';
 export const watchqManifest = join(repoRoot, 'plugins', 'watchq', 'deploy', 'watchq.yaml');
+/** Every in-cluster manifest carrying the image: one leader, and the sharded one. */
+export const watchqManifests = [watchqManifest, join(repoRoot, 'plugins', 'watchq', 'deploy', 'watchq-sharded.yaml')];
 
 /** A digest as registries give it. */
 export const digestPattern = /^sha256:[0-9a-f]{64}$/;
@@ -51,9 +53,10 @@ async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { file: { type: 'string' }, version: { type: 'string' } } });
   const digest = positionals[0];
   if (digest === undefined || positionals.length > 1) throw new Error('usage: node scripts/sea/pin-image.ts sha256:<digest> [--file PATH] [--version X]');
-  const file = values.file ?? watchqManifest;
-  await writeFileAtomic(file, pinImage(readFileSync(file, 'utf8'), digest, values.version ?? releaseVersion()));
-  process.stdout.write(`pinned ${file} to ${watchqImage}:${values.version ?? releaseVersion()}@${digest}\n`);
+  for (const file of values.file ? [values.file] : watchqManifests) {
+    await writeFileAtomic(file, pinImage(readFileSync(file, 'utf8'), digest, values.version ?? releaseVersion()));
+    process.stdout.write(`pinned ${file} to ${watchqImage}:${values.version ?? releaseVersion()}@${digest}\n`);
+  }
 }
 
 if (import.meta.main) {

@@ -30,6 +30,12 @@ export interface ElectionConfig {
   onError?(error: unknown): void;
   /** Random factor for the retry jitter (client-go's JitterFactor 1.2). */
   random?: () => number;
+  /**
+   * What someone else already saw of this lease and when (on `clock`): a record unchanged since
+   * then expires a lease duration after that, not after this elector's first look (a sharded
+   * replica taking over a dead one's shard, whose Leases it has been watching).
+   */
+  observed?: { state: LockState; at: number } | undefined;
 }
 
 export const defaultElection = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 } as const;
@@ -37,7 +43,7 @@ export const defaultElection = { leaseDurationMs: 15_000, renewDeadlineMs: 10_00
 type Attempt = 'held' | 'other-holder' | 'failed';
 
 export class LeaderElector {
-  readonly #c: Required<Omit<ElectionConfig, 'onNewLeader' | 'onError'>> & Pick<ElectionConfig, 'onNewLeader' | 'onError'>;
+  readonly #c: Required<Omit<ElectionConfig, 'onNewLeader' | 'onError' | 'observed'>> & Pick<ElectionConfig, 'onNewLeader' | 'onError'>;
   #observed: LockState | undefined;
   /** Local monotonic time when the record last changed. */
   #observedAt = 0;
@@ -55,6 +61,10 @@ export class LeaderElector {
       ...config,
     };
     if (this.#c.renewDeadlineMs >= this.#c.leaseDurationMs) throw new RangeError('the renew deadline must be shorter than the lease duration');
+    if (config.observed) {
+      this.#observed = config.observed.state;
+      this.#observedAt = config.observed.at;
+    }
   }
 
   isLeader(): boolean {

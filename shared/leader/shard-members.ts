@@ -16,7 +16,7 @@ import { errorForStatus } from '../kube/api-errors.ts';
 import type { Transport } from '../kube/transport.ts';
 import { realClock, type Clock } from '../time/clock.ts';
 import { defaultElection, microTime } from './leader-elector.ts';
-import { createLeaseLock, LeaseConflictError, type LeaderRecord } from './lease-lock.ts';
+import { createLeaseLock, LeaseConflictError, type LeaderRecord, type LockState } from './lease-lock.ts';
 
 export interface MembershipConfig {
   transport: Transport;
@@ -25,8 +25,11 @@ export interface MembershipConfig {
   slots: number;
   identity: string;
   clock?: Clock;
-  /** Called after every round with the live members (this replica among them while it holds a slot). */
-  onMembers(members: string[]): void;
+  /**
+   * Called after every round with the live members (this replica among them while it holds a
+   * slot), and what was observed of any Lease in the namespace and since when (on `clock`).
+   */
+  onMembers(members: string[], seen: (name: string) => { state: LockState; at: number } | undefined): void;
   /** A refusal or an unreachable cluster before the first round succeeded: it will not fix itself. */
   onFatal(error: PluginError): void;
   log(line: string): void;
@@ -45,7 +48,8 @@ export function memberSlotName(prefix: string, slot: number): string {
 export async function runMembership(c: MembershipConfig, signal: AbortSignal): Promise<void> {
   const clock = c.clock ?? realClock;
   const { leaseDurationMs, renewDeadlineMs, retryPeriodMs } = defaultElection;
-  const observed = new Map<string, { key: string; at: number }>();
+  /** Every Lease's record as last seen, and since when it has not changed. */
+  const observed = new Map<string, { key: string; at: number; state: LockState }>();
   const names = Array.from({ length: c.slots }, (_, k) => memberSlotName(c.prefix, k));
   let held: string | undefined;
   let renewedAt = 0;
@@ -58,12 +62,19 @@ export async function runMembership(c: MembershipConfig, signal: AbortSignal): P
     if (res.status !== 200) throw errorForStatus(res.status, res.body);
     const leases = new Map(((JSON.parse(res.body.toString('utf8')) as { items?: LeaseItem[] }).items ?? []).map((l) => [l.metadata?.name ?? '', l]));
     const now = clock.now();
+    for (const [name, lease] of leases) {
+      const spec = lease.spec ?? {};
+      const key = `${spec.holderIdentity}/${spec.renewTime}`;
+      const state: LockState = {
+        resourceVersion: lease.metadata?.resourceVersion ?? '',
+        record: { holderIdentity: spec.holderIdentity ?? '', leaseDurationSeconds: spec.leaseDurationSeconds ?? 0, acquireTime: spec.acquireTime ?? '', renewTime: spec.renewTime ?? '', leaseTransitions: spec.leaseTransitions ?? 0 },
+      };
+      if (observed.get(name)?.key !== key) observed.set(name, { key, at: now, state });
+      else observed.get(name)!.state = state;
+    }
     const live = (name: string): string | undefined => {
       const spec = leases.get(name)?.spec;
       if (!spec?.holderIdentity) return undefined;
-      const key = `${spec.holderIdentity}/${spec.renewTime}`;
-      const seen = observed.get(name);
-      if (seen?.key !== key) observed.set(name, { key, at: now });
       return now - observed.get(name)!.at < (spec.leaseDurationSeconds ?? 15) * 1000 ? spec.holderIdentity : undefined;
     };
     const holders = new Map(names.map((name) => [name, live(name)]));
@@ -96,7 +107,7 @@ export async function runMembership(c: MembershipConfig, signal: AbortSignal): P
     }
     succeeded = true;
     const members = [...new Set([...holders.values()].filter((h): h is string => h !== undefined))];
-    c.onMembers(members);
+    c.onMembers(members, (name) => observed.get(name));
   };
 
   while (!signal.aborted) {
@@ -112,7 +123,7 @@ export async function runMembership(c: MembershipConfig, signal: AbortSignal): P
       // Not renewed within the renew deadline: out, before the others may count us gone.
       if (held !== undefined && clock.now() - renewedAt > renewDeadlineMs) {
         held = undefined;
-        c.onMembers([]);
+        c.onMembers([], () => undefined);
       }
     }
     await new Promise<void>((resolve) => {

@@ -112,3 +112,35 @@ function documents(kind: RegExp): string {
     .filter((doc: string) => kind.test(doc))
     .join('\n---\n');
 }
+
+const sharded = path.join(repoRoot, 'plugins/watchq/deploy/watchq-sharded.yaml');
+
+test('the sharded example (3 replicas, --shards 12, a PodDisruptionBudget): a server-side dry run, restricted, pinned', async (t) => {
+  await ensureCluster();
+  const ns = await createNamespace('watchq-sharded');
+  await kubectlOk(['label', 'namespace', ns, 'pod-security.kubernetes.io/enforce=restricted', 'pod-security.kubernetes.io/warn=restricted']);
+  const r = await kubectl(['apply', '--dry-run=server', '-n', ns, '-f', sharded]);
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stderr, '', 'no PodSecurity warning');
+  t.regex(r.stdout, /poddisruptionbudget\.policy\/watchq-sharded created \(server dry run\)/);
+  t.regex(r.stdout, /deployment\.apps\/watchq-sharded created \(server dry run\)/);
+  const text = fs.readFileSync(sharded, 'utf8');
+  t.true(imagesOf(text).every(isPinned));
+  t.true(text.includes('args: ["deployments", "--shards", "12",'));
+});
+
+test("the sharded example's Role names every Lease it may update, and is enough to run: the shards are owned", async (t) => {
+  await ensureCluster();
+  const ns = await createNamespace('watchq-sharded-rbac');
+  const doc = (kind: RegExp) => fs.readFileSync(sharded, 'utf8').split(/^---$/m).filter((d) => kind.test(d)).join('\n---\n');
+  await kubectlOk(['apply', '-n', ns, '-f', '-'], { input: `${doc(/kind: (Role|RoleBinding)\b/)}\n---\n${doc(/kind: ServiceAccount\b/)}` });
+  const as = `system:serviceaccount:${ns}:watchq-sharded`;
+  const canI = async (...what: string[]) => (await kubectl(['auth', 'can-i', ...what, '-n', ns, `--as=${as}`])).stdout.trim();
+  t.is(await canI('update', 'leases.coordination.k8s.io/watchq-deployments-11-of-12'), 'yes');
+  t.is(await canI('update', 'leases.coordination.k8s.io/watchq-deployments-member-11'), 'yes');
+  t.is(await canI('update', 'leases.coordination.k8s.io/watchq-deployments-12-of-12'), 'no');
+  t.is(await canI('update', 'leases.coordination.k8s.io/kube-scheduler'), 'no');
+  const w = new WatchqProcess(['--kubeconfig', await serviceAccountKubeconfig(ns, 'watchq-sharded'), 'deployments', '--shards', '12', '-o', 'json']);
+  await w.waitFor('all 12 shards', () => /Shards owned: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 of 12/.test(w.stderr) || undefined);
+  t.is((await w.stop()).code, 0, w.stderr);
+});

@@ -93,3 +93,12 @@ test('--exec lines with shell syntax in the first word go to /bin/sh as they are
   t.throws(() => resolveExecCommand('./no-such-script.sh', {}), { message: /no such file/ });
   t.throws(() => resolveExecCommand("'$literal'/x", {}), { message: /no such file/ }, 'single quotes expand nothing');
 });
+
+test('--shards and --metadata-only: a whole number ≥ 1, its own Leases; --changes reading beyond metadata refused with --metadata-only', (t) => {
+  t.like(parseWatchqOptions({ ...defaults, shards: 12, 'lease-name': 'ctl' }, []), { shards: 12, leaseName: 'ctl' });
+  t.throws(() => parseWatchqOptions({ ...defaults, shards: 1.5 }, []), { message: 'invalid value 1.5 for --shards: must be a whole number ≥ 1' });
+  t.throws(() => parseWatchqOptions({ ...defaults, 'lease-name': 'ctl' }, []), { message: '--lease-name needs --leader-elect or --shards' });
+  t.true(parseWatchqOptions({ ...defaults, 'metadata-only': true, changes: '{.metadata.labels}{.kind}' }, []).metadataOnly);
+  const error = t.throws(() => parseWatchqOptions({ ...defaults, 'metadata-only': true, changes: '{.metadata.labels}{.spec.replicas}' }, []), { instanceOf: UsageError });
+  t.is(error!.message, '--changes reads .spec, which --metadata-only objects do not have');
+});

@@ -501,7 +501,7 @@ async function main(): Promise<number> {
   if (want('shards')) {
     await phase('shards', async () => {
       try {
-        const r = await runWatchqShardsBench({ kubeconfig: paths.kubeconfig, watchq: plugin('watchq'), runs: Math.min(options.runs, 2), env, log });
+        const r = await runWatchqShardsBench({ kubeconfig: paths.kubeconfig, server: cluster.server, watchq: plugin('watchq'), runs: Math.min(options.runs, 2), env, log });
         shards = r;
         rows.push(...shardsRows(r));
       } catch (error) {

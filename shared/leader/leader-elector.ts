@@ -75,7 +75,10 @@ export class LeaderElector {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       while (!signal.aborted && (await this.#attempt(this.#c.clock.now() + this.#c.renewDeadlineMs, signal)) !== 'held') {
-        await this.#sleep(this.#c.retryPeriodMs * (1 + this.#c.random() * 1.2), signal);
+        // The jittered retry period, or less when the holder's lease runs out sooner (a takeover
+        // then comes at the expiry, not up to a retry period after it).
+        const expiresIn = this.#observed ? this.#observedAt + this.#observed.record.leaseDurationSeconds * 1000 - this.#c.clock.now() : Infinity;
+        await this.#sleep(Math.min(this.#c.retryPeriodMs * (1 + this.#c.random() * 1.2), Math.max(expiresIn, 0) + 10), signal);
       }
       if (signal.aborted) break;
       this.#leading = true;

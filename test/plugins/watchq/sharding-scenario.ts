@@ -45,8 +45,9 @@ export class ShardedReplicas {
     this.#args = ['--kubeconfig', kubeconfig, '-n', ns, 'configmaps', '-l', 'sharded=yes', '--shards', String(shards), '-o', 'json', '--workers', '2', '--exec', hook, ...extra];
   }
 
-  start(name: string): WatchqProcess {
-    const p = new WatchqProcess(this.#args, { ...process.env, NO_COLOR: '1', REPLICA: name });
+  /** Starts replica `name`; `extra` flags go first (e.g. `--server` through a proxy of its own). */
+  start(name: string, extra: string[] = []): WatchqProcess {
+    const p = new WatchqProcess([...extra, ...this.#args], { ...process.env, NO_COLOR: '1', REPLICA: name });
     this.replicas.set(name, p);
     return p;
   }

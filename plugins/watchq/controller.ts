@@ -35,7 +35,7 @@ import { objectKey, type InformerObject } from '../../shared/informer/object-key
 import type { RateLimitingQueue } from '../../shared/workqueue/rate-limiting-queue.ts';
 import { realClock, type Clock, type TimerHandle } from '../../shared/time/clock.ts';
 import { ForbiddenError, UsageError } from '../../shared/errors.ts';
-import { withoutManagedFields } from '../../shared/informer/strip-managed-fields.ts';
+import { withoutManagedFields } from '../../shared/listwatch/strip-managed-fields.ts';
 import { hasFinalizer, type FinalizerClient } from '../../shared/object-patch/finalizers.ts';
 import type { HandledRecord } from '../../shared/object-patch/handled-record.ts';
 import type { EventRecorder } from '../../shared/kube/event-recorder.ts';

@@ -9,10 +9,10 @@ import { apiVersionOf, fullName, resourcePath } from '../discovery/api-resource.
 import { ApiError } from '../errors.ts';
 import { errorForStatus } from '../kube/api-errors.ts';
 import type { Transport } from '../kube/transport.ts';
-import { listPages, listQueryString } from '../list/list-pages.ts';
+import { listPages, listQueryString } from '../listwatch/list-pages.ts';
 import type { InformerObject } from './object-key.ts';
-import { withoutManagedFields } from './strip-managed-fields.ts';
-import { decodeWatchEvents, type WatchEvent } from './watch-decoder.ts';
+import { withoutManagedFields } from '../listwatch/strip-managed-fields.ts';
+import { decodeWatchEvents, type WatchEvent } from '../listwatch/watch-decoder.ts';
 
 export interface ListResult<T extends InformerObject> {
   items: T[];

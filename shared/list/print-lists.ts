@@ -21,7 +21,7 @@ import { TabWriter } from '../output/tab-writer.ts';
 import { apiVersionOf, parseApiVersion } from '../discovery/api-resource.ts';
 import type { GetRequest } from './get-args.ts';
 import { sortByField, type SortBy } from './sort-by.ts';
-import { getPages, listPages, prefetch, type ListQuery, type Page } from './list-pages.ts';
+import { getPages, listPages, prefetch, type ListQuery, type Page } from '../listwatch/list-pages.ts';
 
 export interface PrintListsOptions {
   transport: Transport;

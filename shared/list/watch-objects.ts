@@ -7,7 +7,7 @@
 import { apiVersionOf, namePrefix } from '../discovery/api-resource.ts';
 import { ExitCode, PluginError } from '../errors.ts';
 import { formatObject, withTypeMeta, type KubeObject } from '../output/object-output.ts';
-import type { Page } from './list-pages.ts';
+import type { Page } from '../listwatch/list-pages.ts';
 import { currentState, followTarget, type WatchTarget } from './watch-stream.ts';
 import { JsonPathExecutionError } from '../output/jsonpath/evaluate.ts';
 import { goJsonValue, type JsonPath } from '../output/jsonpath/print.ts';

@@ -10,8 +10,8 @@ import { ApiError, ConfigError, PluginError } from '../errors.ts';
 import { errorForStatus, parseStatus } from '../kube/api-errors.ts';
 import type { Streams } from '../cli/streams.ts';
 import type { Transport } from '../kube/transport.ts';
-import { decodeWatchEvents, type WatchEvent } from '../informer/watch-decoder.ts';
-import { getPages, listPages, listQueryString, type Page } from './list-pages.ts';
+import { decodeWatchEvents, type WatchEvent } from '../listwatch/watch-decoder.ts';
+import { getPages, listPages, listQueryString, type Page } from '../listwatch/list-pages.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What `-w` watches and where it prints: the same for tables (watch-table.ts) and objects (watch-objects.ts). */

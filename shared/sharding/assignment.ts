@@ -6,7 +6,7 @@
  * more for the first N mod M members to need it, so every member gets ⌊N/M⌋ or ⌈N/M⌉ shards. A member joining or leaving moves only the shards whose
  * ranking it tops (plus the few the load bound shifts), not a reshuffle of all.
  */
-import { fnv1a64 } from './shard-range.ts';
+import { fnv1a64 } from '../listwatch/shard-range.ts';
 
 /** shard index → member, for `shards` shards over `members` (any order; duplicates ignored). */
 export function assignShards(shards: number, members: readonly string[]): string[] {

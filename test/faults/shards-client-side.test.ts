@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { shardOf } from '../../shared/sharding/shard-range.ts';
+import { shardOf } from '../../shared/listwatch/shard-range.ts';
 import { createNamespace, deleteNamespace, ensureCluster, setShardedListAndWatch } from '../helpers/cluster.ts';
 import { liveConfigMaps, overlaps, ShardedReplicas, writeConfigMaps } from '../plugins/watchq/sharding-scenario.ts';
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
-import { shardOf } from '../../../shared/sharding/shard-range.ts';
+import { shardOf } from '../../../shared/listwatch/shard-range.ts';
 import { createNamespace, deleteNamespace, ensureCluster } from '../../helpers/cluster.ts';
 import { runPlugin } from '../../helpers/plugin.ts';
 import { liveConfigMaps, overlaps, ShardedReplicas, writeConfigMaps } from './sharding-scenario.ts';

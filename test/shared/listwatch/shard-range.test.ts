@@ -1,6 +1,6 @@
 /** KEP-5866's hash and ranges: FNV-1a 64 as Go's hash/fnv computes it; N ranges that cover [0, 2^64) exactly. */
 import test from 'ava';
-import { fnv1a64, hexBound, shardOf, shardRanges, shardSelector } from '../../../shared/sharding/shard-range.ts';
+import { fnv1a64, hexBound, shardOf, shardRanges, shardSelector } from '../../../shared/listwatch/shard-range.ts';
 
 test("FNV-1a 64: the published vectors (Go's hash/fnv New64a)", (t) => {
   t.is(fnv1a64('').toString(16), 'cbf29ce484222325');

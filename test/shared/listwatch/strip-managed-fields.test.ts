@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import fc from 'fast-check';
-import { eventTextWithoutManagedFields, withoutManagedFields } from '../../../shared/informer/strip-managed-fields.ts';
+import { eventTextWithoutManagedFields, withoutManagedFields } from '../../../shared/listwatch/strip-managed-fields.ts';
 
 const managedFields = [{ apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { '.': {}, 'f:a': {} } }, manager: 'kubectl', operation: 'Update', time: '2026-12-02T07:41:57Z' }];
 const tricky = fc.constantFrom('"managedFields":[', '\\', '\\"', '{"managedFields":[]}', ']', '}', ',', 'é', '\u2028');

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { decodeWatchEvents, WatchDecodeError } from '../../../shared/informer/watch-decoder.ts';
+import { decodeWatchEvents, WatchDecodeError } from '../../../shared/listwatch/watch-decoder.ts';
 
 async function* chunks(...parts: Buffer[]): AsyncGenerator<Buffer> {
   yield* parts;

@@ -22,7 +22,7 @@ import { explainDenials } from '../../shared/rbac/explain-denials.ts';
 import { createInformer, type Informer } from '../../shared/informer/informer.ts';
 import { createLeaseLock } from '../../shared/leader/lease-lock.ts';
 import { createListWatch, type ListWatchOptions } from '../../shared/informer/list-watch.ts';
-import type { InformerObject } from '../../shared/informer/object-key.ts';
+import type { InformerObject } from '../../shared/listwatch/object-key.ts';
 import { promWorkqueueMetricsProvider } from '../../shared/metrics/prom-workqueue.ts';
 import { registerInformerMetrics } from '../../shared/metrics/prom-informer.ts';
 import { promReconcileMetrics } from '../../shared/metrics/prom-reconcile.ts';

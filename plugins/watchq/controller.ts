@@ -31,7 +31,7 @@
  * resolves with the counts.
  */
 import type { Informer } from '../../shared/informer/informer.ts';
-import { objectKey, type InformerObject } from '../../shared/informer/object-key.ts';
+import { objectKey, type InformerObject } from '../../shared/listwatch/object-key.ts';
 import type { RateLimitingQueue } from '../../shared/workqueue/rate-limiting-queue.ts';
 import { realClock, type Clock, type TimerHandle } from '../../shared/time/clock.ts';
 import { ForbiddenError, UsageError } from '../../shared/errors.ts';

@@ -22,7 +22,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../shared/errors.ts';
-import { splitKey } from '../../shared/informer/object-key.ts';
+import { splitKey } from '../../shared/listwatch/object-key.ts';
 import { maxManifestBytes } from '../../shared/manifests/read-sources.ts';
 import { parseObjectOperations, type ObjectOperation } from '../../shared/object-patch/operations.ts';
 import type { Handler } from './handler.ts';

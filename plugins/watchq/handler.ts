@@ -6,8 +6,8 @@
  * `--exec` (a shell command) if given. Without `--exec` the handler does nothing more and
  * the run is reported by the output (the seed's "Sync/Add/Update for …" line).
  */
-import type { InformerObject } from '../../shared/informer/object-key.ts';
-import { splitKey } from '../../shared/informer/object-key.ts';
+import type { InformerObject } from '../../shared/listwatch/object-key.ts';
+import { splitKey } from '../../shared/listwatch/object-key.ts';
 
 /** `sync`: the object exists (added, updated or resynced); `delete`: it is gone; `finalize`: it is being deleted and carries our finalizer. */
 export type WorkEvent = 'sync' | 'delete' | 'finalize';

@@ -33,7 +33,7 @@ import type { ApiResource } from '../../shared/discovery/api-resource.ts';
 import { createDiscovery } from '../../shared/discovery/discovery-client.ts';
 import { createInformer } from '../../shared/informer/informer.ts';
 import { createListWatch, type ListerWatcher } from '../../shared/informer/list-watch.ts';
-import { objectKey, type InformerObject } from '../../shared/informer/object-key.ts';
+import { objectKey, type InformerObject } from '../../shared/listwatch/object-key.ts';
 import { createRestClient } from '../../shared/kube/rest-client.ts';
 import { loadRestConfig } from '../../shared/kube/rest-config.ts';
 import type { Transport } from '../../shared/kube/transport.ts';

@@ -20,7 +20,7 @@
  */
 import { realClock, type Clock, type TimerHandle } from '../time/clock.ts';
 import type { ListerWatcher } from './list-watch.ts';
-import { objectKey, resourceVersionOf, type InformerObject } from './object-key.ts';
+import { objectKey, resourceVersionOf, type InformerObject } from '../listwatch/object-key.ts';
 import { Reflector, type InformerProblem, type ReflectorOptions, type ReflectorStats } from './reflector.ts';
 import { Store, type ReadonlyStore } from './store.ts';
 

@@ -10,7 +10,7 @@ import { ApiError } from '../errors.ts';
 import { errorForStatus } from '../kube/api-errors.ts';
 import type { Transport } from '../kube/transport.ts';
 import { listPages, listQueryString } from '../listwatch/list-pages.ts';
-import type { InformerObject } from './object-key.ts';
+import type { InformerObject } from '../listwatch/object-key.ts';
 import { withoutManagedFields } from '../listwatch/strip-managed-fields.ts';
 import { decodeWatchEvents, type WatchEvent } from '../listwatch/watch-decoder.ts';
 

@@ -6,7 +6,7 @@
  */
 import type { ApiResource } from '../discovery/api-resource.ts';
 import { parseApiVersion } from '../discovery/api-resource.ts';
-import type { InformerObject } from './object-key.ts';
+import type { InformerObject } from '../listwatch/object-key.ts';
 
 interface OwnerReference {
   apiVersion?: string;

@@ -27,7 +27,7 @@ import { errorForStatus } from '../kube/api-errors.ts';
 import { realClock, type Clock, type TimerHandle } from '../time/clock.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
 import { initialEventsEndAnnotation, isExpired, type ListerWatcher } from './list-watch.ts';
-import { objectKey, resourceVersionOf, type InformerObject } from './object-key.ts';
+import { objectKey, resourceVersionOf, type InformerObject } from '../listwatch/object-key.ts';
 
 /** Where the reflector delivers what it learns (the informer: store + handlers). */
 export interface ReflectorSink<T extends InformerObject> {

@@ -2,7 +2,7 @@
  * The informer's cache: the last known state of every object, by key (client-go's
  * cache.Store over a ThreadSafeStore). The informer alone writes to it; everyone else reads.
  */
-import { objectKey, type InformerObject } from './object-key.ts';
+import { objectKey, type InformerObject } from '../listwatch/object-key.ts';
 
 /** What handlers and workers may do with the cache: read. */
 export interface ReadonlyStore<T extends InformerObject> {

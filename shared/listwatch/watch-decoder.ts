@@ -3,7 +3,7 @@
  * `{"type":"ADDED","object":{...}}`. Chunks from the network split and join lines freely;
  * this turns them back into events.
  */
-import type { InformerObject } from '../informer/object-key.ts';
+import type { InformerObject } from './object-key.ts';
 import { eventTextWithoutManagedFields } from './strip-managed-fields.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';

@@ -10,7 +10,7 @@ import type { ApiResource } from '../discovery/api-resource.ts';
 import { AccessDeniedError, ApiError, ForbiddenError, InterruptedError, PluginError } from '../errors.ts';
 import { createInformer } from '../informer/informer.ts';
 import { createListWatch } from '../informer/list-watch.ts';
-import type { InformerObject } from '../informer/object-key.ts';
+import type { InformerObject } from '../listwatch/object-key.ts';
 import type { Transport } from '../kube/transport.ts';
 import { realClock, type Clock } from '../time/clock.ts';
 import { rolloutState, type DeploymentLike } from './deployment-status.ts';

@@ -7,7 +7,7 @@ import test from 'ava';
 import type { ApiResource } from '../../../shared/discovery/api-resource.ts';
 import { createInformer, type Informer } from '../../../shared/informer/informer.ts';
 import { createListWatch } from '../../../shared/informer/list-watch.ts';
-import type { InformerObject } from '../../../shared/informer/object-key.ts';
+import type { InformerObject } from '../../../shared/listwatch/object-key.ts';
 import type { InformerProblem } from '../../../shared/informer/reflector.ts';
 import { FakeClock } from '../../helpers/fake-clock.ts';
 import { FakeTransport, flush, page, status } from './fake-transport.ts';

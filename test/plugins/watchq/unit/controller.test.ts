@@ -2,7 +2,7 @@ import test from 'ava';
 import type { ApiResource } from '../../../../shared/discovery/api-resource.ts';
 import { createInformer } from '../../../../shared/informer/informer.ts';
 import { createListWatch } from '../../../../shared/informer/list-watch.ts';
-import type { InformerObject } from '../../../../shared/informer/object-key.ts';
+import type { InformerObject } from '../../../../shared/listwatch/object-key.ts';
 import { createRateLimitingQueue } from '../../../../shared/workqueue/rate-limiting-queue.ts';
 import { Controller } from '../../../../plugins/watchq/controller.ts';
 import { failOnHandler, type Handler, type HandlerResult, type WorkItem } from '../../../../plugins/watchq/handler.ts';

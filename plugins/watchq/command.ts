@@ -77,16 +77,17 @@ export const watchq: PluginSpec<WatchqArgs> = {
     // No flag silently ignored: the --exec limit without --exec would limit nothing.
     if (ctx.given.has('exec-timeout') && options.exec === undefined) throw new UsageError('--exec-timeout needs --exec', { hint: '--exec-timeout limits how long each --exec command may run' });
 
-    const resource = await factory.discovery().resolveOne(options.type);
-    if (!resource.verbs.includes('list') || !resource.verbs.includes('watch')) {
-      throw new UsageError(`${fullName(resource)} cannot be watched (the server allows only: ${resource.verbs.join(', ') || 'nothing'})`);
-    }
+    const watchable = async (type: string, flag = ''): Promise<ApiResource> => {
+      const r = await factory.discovery().resolveOne(type);
+      if (!r.verbs.includes('list') || !r.verbs.includes('watch')) throw new UsageError(`${flag}${fullName(r)} cannot be watched (the server allows only: ${r.verbs.join(', ') || 'nothing'})`);
+      return r;
+    };
+    const resource = await watchable(options.type);
     const namespace = options.allNamespaces ? undefined : factory.restConfig().namespace;
     // --owns: the types whose objects the hooks make, watched in the same scope.
     const ownedResources: ApiResource[] = [];
     for (const type of options.owns) {
-      const r = await factory.discovery().resolveOne(type);
-      if (!r.verbs.includes('list') || !r.verbs.includes('watch')) throw new UsageError(`--owns ${type}: ${fullName(r)} cannot be watched (the server allows only: ${r.verbs.join(', ') || 'nothing'})`);
+      const r = await watchable(type, `--owns ${type}: `);
       if (fullName(r) === fullName(resource)) throw new UsageError(`--owns ${type}: that is the type watchq watches`);
       ownedResources.push(r);
     }
@@ -105,6 +106,10 @@ export const watchq: PluginSpec<WatchqArgs> = {
     // every failure is retried.
     const stopper = new AbortController();
     let fatal: PluginError | undefined;
+    const stopWith = (error: PluginError): void => {
+      fatal = error;
+      stopper.abort();
+    };
     let explainedLater = false;
     const terms: Controller[] = [];
     /**
@@ -124,15 +129,13 @@ export const watchq: PluginSpec<WatchqArgs> = {
             const error = problem.error;
             const badRequest = error instanceof ApiError && error.status === 400;
             if (!informer.hasSynced() && (badRequest || error instanceof AccessDeniedError || error instanceof NotFoundError || error instanceof ConfigError)) {
-              fatal = error as PluginError;
-              stopper.abort();
+              stopWith(error as PluginError);
               return;
             }
             // A first watch refused (list allowed, watch not): the same refusal as a list's.
             const neverWatched = informer.stats().events + informer.stats().bookmarks === 0 && informer.stats().reconnects <= 1;
             if (problem.phase === 'watch' && problem.error instanceof ForbiddenError && neverWatched) {
-              fatal = problem.error;
-              stopper.abort();
+              stopWith(problem.error);
               return;
             }
             reporter.problem(problem, informer.description);
@@ -164,10 +167,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
         metrics: reconcileMetrics,
         shard,
         record: options.recordHandled === undefined ? undefined : handledRecord(factory.transport(), resource, options.recordHandled, options.changes ? (object) => options.changes!.execute(object) : undefined),
-        onFatal: (error) => {
-          fatal = error as PluginError;
-          stopper.abort();
-        },
+        onFatal: (error) => stopWith(error as PluginError),
         reporter,
         kind: resource.kind,
         workers: options.workers,
@@ -231,10 +231,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
             reporter.info(`Shards owned: ${shards.length === 0 ? 'none' : shards.join(', ')} of ${options.shards}`);
           },
           log: (line) => reporter.info(line),
-          onFatal: (error) => {
-            fatal = error;
-            stopper.abort();
-          },
+          onFatal: stopWith,
         });
       } else if (options.leaderElect) {
         const leaseName = options.leaseName ?? `watchq-${resource.resource}`;
@@ -246,10 +243,7 @@ export const watchq: PluginSpec<WatchqArgs> = {
           run: runController,
           log: (line) => reporter.info(line),
           // A Lease we may not touch, or a cluster we cannot reach, will not fix itself.
-          onFatal: (error) => {
-            fatal = error;
-            stopper.abort();
-          },
+          onFatal: stopWith,
         });
       } else {
         await runController(stopper.signal);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { shardOf } from '../../../shared/listwatch/shard-range.ts';
-import { createNamespace, deleteNamespace, ensureCluster } from '../../helpers/cluster.ts';
+import { createNamespace, deleteNamespace, ensureCluster, kubectlOk, serviceAccountKubeconfig } from '../../helpers/cluster.ts';
 import { runPlugin } from '../../helpers/plugin.ts';
 import { liveConfigMaps, overlaps, ShardedReplicas, writeConfigMaps } from './sharding-scenario.ts';
 
@@ -50,7 +50,9 @@ test('3 replicas × 12 shards: shared 4/4/4, filtered by the API server; a kille
   await a!.waitFor("c's shards taken over", () => set.owned('a').length + set.owned('b').length === shards || undefined, 60_000);
   const takeover = Date.now() - killedAt;
   await updating;
-  t.true(takeover <= 15_000 + 2_000 + 4_000, `taken over ${takeover} ms after the kill (lease 15 s)`);
+  // Not before the dead replica's Leases expired (15 s after its last renewal, at most one 2 s
+  // renew period before the kill), and not long after (the bench times it on a quiet machine).
+  t.true(takeover >= 13_000 && takeover <= 30_000, `taken over ${takeover} ms after the kill (lease 15 s)`);
   await b!.stop('SIGTERM');
   const stoppedAt = Date.now();
   await a!.waitFor("b's shards handed over", () => set.owned('a').length === shards || undefined, 30_000);
@@ -79,4 +81,17 @@ test('bad --shards: 0, with --leader-elect, with --once: exit 2', async (t) => {
     t.regex(r.stderr, message);
   }
   await sleep(0);
+});
+
+test('--shards as a user who may not touch Leases: exit 3, and the fix commands name the Lease verbs sharding needs', async (t) => {
+  await ensureCluster();
+  const ns = await createNamespace('watchq-shards-rbac');
+  t.teardown(() => deleteNamespace(ns));
+  const sa = await serviceAccountKubeconfig(ns, 'sharder');
+  await kubectlOk(['create', 'role', 'watch-cm', '--verb=list,watch', '--resource=configmaps', '-n', ns]);
+  await kubectlOk(['create', 'rolebinding', 'watch-cm', '--role=watch-cm', `--serviceaccount=${ns}:sharder`, '-n', ns]);
+  const r = await runPlugin('watchq', ['--kubeconfig', sa, 'configmaps', '--shards', '2'], { timeoutMs: 60_000 });
+  t.is(r.code, 3, r.stderr);
+  t.regex(r.stderr, /^error: leases\.coordination\.k8s\.io is forbidden: .*cannot list resource "leases"/m);
+  t.regex(r.stderr, new RegExp(`kubectl create role \\S+ --verb=create,get,list,update --resource=leases\\.coordination\\.k8s\\.io -n ${ns}`));
 });

@@ -8,13 +8,16 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { shardOf } from '../../shared/listwatch/shard-range.ts';
-import { createNamespace, deleteNamespace, ensureCluster, setShardedListAndWatch } from '../helpers/cluster.ts';
+import { deleteNamespace, ensureCluster, kubectlOk, setShardedListAndWatch } from '../helpers/cluster.ts';
 import { liveConfigMaps, overlaps, ShardedReplicas, writeConfigMaps } from '../plugins/watchq/sharding-scenario.ts';
 
 test('gate off: the same shards, filtered here (said once); each shard informer holds exactly its objects; no key on two replicas at once', async (t) => {
   const { kubeconfig } = await ensureCluster();
   await setShardedListAndWatch(false);
-  const ns = await createNamespace('watchq-shards-client');
+  // Without waiting for the default ServiceAccount: after the other fault tests froze the API
+  // server, the controller-manager may be gone (it exits when it loses its own lease); no pods here.
+  const ns = `watchq-shards-client-${Date.now().toString(36)}`;
+  await kubectlOk(['create', 'namespace', ns]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'watchq-shards-client-'));
   const set = new ShardedReplicas(dir, kubeconfig, ns, 6);
   t.teardown(async () => {

@@ -8,14 +8,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { createNamespace, deleteNamespace, ensureCluster } from '../helpers/cluster.ts';
+import { deleteNamespace, ensureCluster, kubectlOk } from '../helpers/cluster.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { TcpProxy } from '../plugins/watchq/tcp-proxy.ts';
 import { liveConfigMaps, overlaps, ShardedReplicas, writeConfigMaps } from '../plugins/watchq/sharding-scenario.ts';
 
 test.serial('a replica cut off from the API server stops its shards before the other takes them; no key on both at once', async (t) => {
   const cluster = await ensureCluster();
-  const ns = await createNamespace('watchq-shards-partition');
+  // Without waiting for the default ServiceAccount: after the other fault tests froze the API
+  // server, the controller-manager may be gone (it exits when it loses its own lease); no pods here.
+  const ns = `watchq-shards-partition-${Date.now().toString(36)}`;
+  await kubectlOk(['create', 'namespace', ns]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shards-partition-'));
   const set = new ShardedReplicas(dir, cluster.kubeconfig, ns, 4);
   const target = new URL(cluster.server);

@@ -7,6 +7,9 @@
  * renewed within their lease duration as observed locally (client-go's rule: clocks need not
  * agree, only the time since a record last changed counts).
  *
+ * A round also comes the moment another member's slot expires, so its shards are placed anew at
+ * once rather than up to a retry period later.
+ *
  * A replica that cannot renew its slot within the renew deadline reports itself out, so it gives
  * its shards up before the others may count it gone. `stop` releases the slot (holder cleared), so
  * the others reassign at once.
@@ -53,6 +56,8 @@ export async function runMembership(c: MembershipConfig, signal: AbortSignal): P
   const names = Array.from({ length: c.slots }, (_, k) => memberSlotName(c.prefix, k));
   let held: string | undefined;
   let renewedAt = 0;
+  /** When the next other member's slot runs out as observed (a round then sees it gone at once). */
+  let nextExpiry = Infinity;
   let succeeded = false;
   const path = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(c.namespace)}/leases`;
 
@@ -78,6 +83,10 @@ export async function runMembership(c: MembershipConfig, signal: AbortSignal): P
       return now - observed.get(name)!.at < (spec.leaseDurationSeconds ?? 15) * 1000 ? spec.holderIdentity : undefined;
     };
     const holders = new Map(names.map((name) => [name, live(name)]));
+    nextExpiry = Math.min(
+      Infinity,
+      ...names.filter((name) => holders.get(name) !== undefined && holders.get(name) !== c.identity).map((name) => observed.get(name)!.at + (leases.get(name)?.spec?.leaseDurationSeconds ?? 15) * 1000),
+    );
     // Renew the slot held; take one if none (or it was taken away).
     if (held !== undefined && leases.get(held)?.spec?.holderIdentity !== c.identity) held = undefined;
     const candidates = held !== undefined ? [held] : names.filter((name) => holders.get(name) === undefined);
@@ -127,7 +136,8 @@ export async function runMembership(c: MembershipConfig, signal: AbortSignal): P
       }
     }
     await new Promise<void>((resolve) => {
-      const timer = clock.after(retryPeriodMs, resolve);
+      // Every retry period, or at the moment another member's slot expires, if that comes first.
+      const timer = clock.after(Math.min(retryPeriodMs, Math.max(0, nextExpiry - clock.now()) + 10), resolve);
       signal.addEventListener('abort', () => (timer.cancel(), resolve()), { once: true });
     });
   }

@@ -4,7 +4,7 @@ import { createInformer } from '../../../../shared/informer/informer.ts';
 import { createListWatch } from '../../../../shared/informer/list-watch.ts';
 import type { InformerObject } from '../../../../shared/listwatch/object-key.ts';
 import { createRateLimitingQueue } from '../../../../shared/workqueue/rate-limiting-queue.ts';
-import { Controller } from '../../../../plugins/watchq/controller.ts';
+import { Controller, type ControllerOptions } from '../../../../plugins/watchq/controller.ts';
 import { failOnHandler, type Handler, type HandlerResult, type WorkItem } from '../../../../plugins/watchq/handler.ts';
 import { HookFailure } from '../../../../plugins/watchq/hook-result.ts';
 import { UsageError } from '../../../../shared/errors.ts';
@@ -67,7 +67,11 @@ function controllableHandler(): Handler & { runs: WorkItem[]; hold: Set<string>;
   return h;
 }
 
-function setup(items: InformerObject[], handler: Handler, options: { workers?: number; maxRetries?: number; drainTimeoutMs?: number; onFatal?: (error: Error) => void; resyncMs?: number; once?: boolean } = {}) {
+function setup(
+  items: InformerObject[],
+  handler: Handler,
+  options: { workers?: number; maxRetries?: number; drainTimeoutMs?: number; resyncMs?: number } & Pick<ControllerOptions, 'onFatal' | 'once' | 'changes' | 'finalizer' | 'record'> = {},
+) {
   const transport = new FakeTransport();
   transport.listReplies.push(page('10', items));
   const clock = new FakeClock(0);
@@ -85,6 +89,9 @@ function setup(items: InformerObject[], handler: Handler, options: { workers?: n
     drainTimeoutMs: options.drainTimeoutMs ?? 30_000,
     ...(options.onFatal ? { onFatal: options.onFatal } : {}),
     once: options.once ?? false,
+    ...(options.changes ? { changes: options.changes } : {}),
+    finalizer: options.finalizer,
+    record: options.record,
   });
   const stopper = new AbortController();
   const done = controller.run(stopper.signal);
@@ -355,15 +362,7 @@ test('a first run that failed is still the first: an update before it succeeds i
 
 test('--changes: an update that leaves the template\'s view alone runs nothing; one that changes it runs, compared with the last success', async (t) => {
   const handler = controllableHandler();
-  const transport = new FakeTransport();
-  transport.listReplies.push(page('10', [dep('web', '1')]));
-  const clock = new FakeClock(0);
-  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0 });
-  const queue = createRateLimitingQueue<string>({ clock });
-  const spec = (o: InformerObject) => JSON.stringify((o as { spec?: unknown }).spec);
-  const controller = new Controller({ informer, queue, handler, reporter: recordingReporter(), kind: 'Deployment', workers: 1, maxRetries: 5, changes: spec });
-  const stopper = new AbortController();
-  const done = controller.run(stopper.signal);
+  const { transport, stopper, done } = setup([dep('web', '1')], handler, { changes: (o) => JSON.stringify((o as { spec?: unknown }).spec) });
   await flush();
   const annotated = (rv: string, replicas: number) => ({ ...dep('web', rv), metadata: { name: 'web', namespace: 'default', resourceVersion: rv, annotations: { seen: rv } }, spec: { replicas } });
   transport.watch.send({ type: 'MODIFIED', object: annotated('2', 1) });
@@ -401,16 +400,8 @@ function fakeFinalizer(name = 'example.com/hold') {
 
 test('--finalizer: added before the first run (the hook sees it, its echo runs nothing); a deletion runs finalize then removes it; the disappearance runs nothing more', async (t) => {
   const handler = controllableHandler();
-  const transport = new FakeTransport();
-  transport.listReplies.push(page('10', [dep('web', '1')]));
-  const clock = new FakeClock(0);
-  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0 });
-  const queue = createRateLimitingQueue<string>({ clock });
   const fin = fakeFinalizer();
-  const reporter = recordingReporter();
-  const controller = new Controller({ informer, queue, handler, reporter, kind: 'Deployment', workers: 1, maxRetries: 5, finalizer: fin.client });
-  const stopper = new AbortController();
-  const done = controller.run(stopper.signal);
+  const { transport, reporter, stopper, done } = setup([dep('web', '1')], handler, { finalizer: fin.client });
   await flush();
   const held = (rv: string, extra: Record<string, unknown> = {}) => ({ ...dep('web', rv), metadata: { name: 'web', namespace: 'default', resourceVersion: rv, finalizers: ['example.com/hold'], ...extra } });
   t.deepEqual(handler.runs.map((r) => [r.change, r.object?.metadata?.finalizers, r.object?.metadata?.managedFields]), [['sync', ['example.com/hold'], undefined]]);
@@ -430,17 +421,10 @@ test('--finalizer: added before the first run (the hook sees it, its echo runs n
 
 test('--finalizer: an object leaving the selectors gets its delete run, then loses the finalizer; one deleted without it waits for delete; a 403 adding it is fatal', async (t) => {
   const handler = controllableHandler();
-  const transport = new FakeTransport();
   const held = (name: string, rv: string, extra: Record<string, unknown> = {}) => ({ ...dep(name, rv), metadata: { name, namespace: 'default', resourceVersion: rv, finalizers: ['example.com/hold'], ...extra } });
-  transport.listReplies.push(page('10', [held('leaving', '1'), dep('other', '2')]));
-  const clock = new FakeClock(0);
-  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0 });
-  const queue = createRateLimitingQueue<string>({ clock });
   const fin = fakeFinalizer();
   const fatal: Error[] = [];
-  const controller = new Controller({ informer, queue, handler, reporter: recordingReporter(), kind: 'Deployment', workers: 1, maxRetries: 5, finalizer: fin.client, onFatal: (e) => fatal.push(e) });
-  const stopper = new AbortController();
-  const done = controller.run(stopper.signal);
+  const { transport, stopper, done } = setup([held('leaving', '1'), dep('other', '2')], handler, { finalizer: fin.client, onFatal: (e) => fatal.push(e) });
   await flush();
   t.deepEqual(fin.calls, ['add other 2'], 'one already holding it is not patched');
   transport.watch.send({ type: 'DELETED', object: held('leaving', '5') });
@@ -496,12 +480,7 @@ test('--owns: a change to an owned object (not its first list, not its resync) r
 
 test('--record-handled: a sync whose object carries the record of its view runs nothing; a success writes the record; its echo runs nothing', async (t) => {
   const handler = controllableHandler();
-  const transport = new FakeTransport();
   const annotated = (name: string, rv: string, handled?: string) => ({ ...dep(name, rv), metadata: { name, namespace: 'default', resourceVersion: rv, ...(handled ? { annotations: { handled } } : {}) } });
-  transport.listReplies.push(page('10', [annotated('old', '1', 'spec:1'), annotated('new', '2')]));
-  const clock = new FakeClock(0);
-  const informer = createInformer({ watchList: false, listWatch: createListWatch(transport, deployments, { namespace: 'default' }), clock, random: () => 0 });
-  const queue = createRateLimitingQueue<string>({ clock });
   const written: string[] = [];
   const view = (o: InformerObject) => `spec:${(o.spec as { replicas: number }).replicas}`;
   const record = {
@@ -509,9 +488,7 @@ test('--record-handled: a sync whose object carries the record of its view runs 
     matches: (o: InformerObject) => (o.metadata?.annotations as Record<string, string> | undefined)?.handled === view(o),
     write: async (o: InformerObject) => void written.push(`${o.metadata?.name} ${view(o)}`),
   };
-  const controller = new Controller({ informer, queue, handler, reporter: recordingReporter(), kind: 'Deployment', workers: 1, maxRetries: 5, record });
-  const stopper = new AbortController();
-  const done = controller.run(stopper.signal);
+  const { transport, stopper, done } = setup([annotated('old', '1', 'spec:1'), annotated('new', '2')], handler, { record });
   await flush();
   t.deepEqual(handler.runs.map((r) => r.key), ['default/new'], 'the object recorded as handled is not run again');
   t.deepEqual(written, ['new spec:1']);

@@ -10,12 +10,11 @@
  *   5 tries, 10 ms apart); an object already gone, or without the finalizer, is done.
  */
 import type { ApiResource } from '../discovery/api-resource.ts';
-import { resourcePath } from '../discovery/api-resource.ts';
 import { errorForStatus } from '../kube/api-errors.ts';
 import type { Transport } from '../kube/transport.ts';
 import type { KubeObject } from '../output/object-output.ts';
 import { realClock, sleep, type Clock } from '../time/clock.ts';
-import { watchqFieldManager } from './execute.ts';
+import { mergePatchObject, objectPathOf } from './merge-patch.ts';
 
 export interface FinalizerClient {
   readonly name: string;
@@ -29,17 +28,8 @@ export function hasFinalizer(object: KubeObject | undefined, name: string): bool
 }
 
 export function finalizerClient(transport: Transport, resource: ApiResource, name: string, clock: Clock = realClock): FinalizerClient {
-  const pathOf = (object: KubeObject) => resourcePath(resource, { ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}), name: object.metadata?.name ?? '' });
-  const patch = async (object: KubeObject, finalizers: string[], signal: AbortSignal | undefined) => {
-    const body = { metadata: { finalizers: finalizers.length === 0 ? null : finalizers, resourceVersion: object.metadata?.resourceVersion } };
-    return transport.request({
-      method: 'PATCH',
-      path: `${pathOf(object)}?fieldManager=${watchqFieldManager}`,
-      body: JSON.stringify(body),
-      headers: { 'Content-Type': 'application/merge-patch+json', Accept: 'application/json' },
-      ...(signal ? { signal } : {}),
-    });
-  };
+  const patch = (object: KubeObject, finalizers: string[], signal: AbortSignal | undefined) =>
+    mergePatchObject(transport, resource, object, { metadata: { finalizers: finalizers.length === 0 ? null : finalizers, resourceVersion: object.metadata?.resourceVersion } }, signal);
   const current = (object: KubeObject): string[] => (Array.isArray(object.metadata?.finalizers) ? (object.metadata.finalizers as string[]) : []);
   return {
     name,
@@ -51,7 +41,7 @@ export function finalizerClient(transport: Transport, resource: ApiResource, nam
     },
     async remove(object, signal) {
       for (let attempt = 1; ; attempt++) {
-        const got = await transport.request({ path: pathOf(object), headers: { Accept: 'application/json' }, ...(signal ? { signal } : {}) });
+        const got = await transport.request({ path: objectPathOf(resource, object), headers: { Accept: 'application/json' }, ...(signal ? { signal } : {}) });
         if (got.status === 404) return;
         if (got.status >= 300) throw errorForStatus(got.status, got.body);
         const live = JSON.parse(got.body.toString()) as KubeObject;

@@ -12,11 +12,10 @@
  */
 import crypto from 'node:crypto';
 import type { ApiResource } from '../discovery/api-resource.ts';
-import { resourcePath } from '../discovery/api-resource.ts';
 import { errorForStatus } from '../kube/api-errors.ts';
 import type { Transport } from '../kube/transport.ts';
 import type { KubeObject } from '../output/object-output.ts';
-import { watchqFieldManager } from './execute.ts';
+import { mergePatchObject } from './merge-patch.ts';
 
 export interface HandledRecord {
   /** The annotation key. */
@@ -57,14 +56,7 @@ export function handledRecord(transport: Transport, resource: ApiResource, annot
         return;
       }
       if (recorded(object) === value) return;
-      const namespace = object.metadata?.namespace;
-      const res = await transport.request({
-        method: 'PATCH',
-        path: `${resourcePath(resource, { ...(namespace ? { namespace } : {}), name: object.metadata?.name ?? '' })}?fieldManager=${watchqFieldManager}`,
-        body: JSON.stringify({ metadata: { annotations: { [annotation]: value } } }),
-        headers: { 'Content-Type': 'application/merge-patch+json', Accept: 'application/json' },
-        ...(signal ? { signal } : {}),
-      });
+      const res = await mergePatchObject(transport, resource, object, { metadata: { annotations: { [annotation]: value } } }, signal);
       // Gone meanwhile: nothing left to record.
       if (res.status >= 300 && res.status !== 404) throw errorForStatus(res.status, res.body);
     },
